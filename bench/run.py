@@ -1,0 +1,447 @@
+#!/usr/bin/env python3
+"""Benchmarks for app-notifications against the budgets of DESIGN.md ("Budgets").
+
+Core measurements (always run):
+
+* fleet: the engine (KRM mode, ResourceList on stdin) vs the parse floor
+  (``bench/parse_floor.rs``: the bare granit-parser event parse of the same bytes with the
+  engine's options) on the 200-app fleet (12,200 items, ~15 MB), in alternating runs.
+  Budgets: median wall ratio engine/floor <= 1.25; engine peak RSS <= 2.5 x input size.
+* start-up: the engine on an empty ResourceList, median of 51 runs. Budget <= 5 ms.
+
+Host measurements (``--hosts``; slow, each run takes seconds):
+
+* kpt: ``kpt fn eval PKG --exec ENGINE -o stdout`` vs ``--exec cat`` on the 200-app package.
+* kustomize: ``kubectl kustomize --enable-alpha-plugins`` with the engine as a legacy exec
+  transformer plugin vs an identity plugin (``cat``) on 50 apps.
+  Budget for both: median wall <= 1.10 x the identity run.
+* wasm (``--wasm-cmd CMD``): CMD (e.g. ``node wasm/bench.js``, ResourceList on stdin) vs the
+  native engine on the fleet. Budget <= 2.5 x native.
+
+Every run is a child process spawned with stdin from the input file and stdout to /dev/null;
+wall time is ``time.perf_counter`` around spawn+wait, peak RSS is ``ru_maxrss`` of that one
+child from ``os.wait4``. Compared commands alternate (A, B, A, B, ...) after one untimed warm-up
+each, so drift (thermal, page cache, other load) hits both alike.
+
+Usage:
+    python3 bench/run.py                 # build, generate bench/out/ if absent, measure
+    python3 bench/run.py --check         # exit 1 if a budget fails
+    python3 bench/run.py --no-build --engine cat   # exercise the driver without the engine
+    python3 bench/run.py --hosts --host-runs 3
+    python3 bench/run.py --json bench/out/results.json
+
+Standard library only. Adding a measurement: write ``def measure_x(ctx) -> list[Row]`` and
+list it in ``MEASUREMENTS`` (or ``HOST_MEASUREMENTS``) with the flag that enables it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+BENCH = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(BENCH)
+OUT = os.path.join(BENCH, "out")
+GEN = os.path.join(BENCH, "gen_fleet.py")
+
+EMPTY_RESOURCE_LIST = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\n"
+
+BUDGET_WALL_RATIO = 1.25
+BUDGET_RSS_RATIO = 2.5
+BUDGET_STARTUP_MS = 5.0
+BUDGET_HOST_RATIO = 1.10
+BUDGET_WASM_RATIO = 2.5
+
+
+class BenchError(Exception):
+    pass
+
+
+# --------------------------------------------------------------------------------------------
+# Running one child process.
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Sample:
+    wall: float  # seconds
+    maxrss: int  # bytes (ru_maxrss of this child and the descendants it waited for)
+    rc: int
+
+
+def run_once(argv: list, stdin_path: str, stdout_path: str = os.devnull,
+             env: dict | None = None, label: str = "") -> Sample:
+    """Spawn argv with stdin from stdin_path and stdout to stdout_path; time and wait4 it."""
+    exe = argv[0] if os.sep in argv[0] else shutil.which(argv[0], path=(env or os.environ).get("PATH"))
+    if not exe or not os.access(exe, os.X_OK):
+        raise BenchError(f"{label or argv[0]}: not an executable: {argv[0]}")
+    with open(stdin_path, "rb") as fin, open(stdout_path, "wb") as fout, \
+            tempfile.TemporaryFile() as ferr:
+        actions = [
+            (os.POSIX_SPAWN_DUP2, fin.fileno(), 0),
+            (os.POSIX_SPAWN_DUP2, fout.fileno(), 1),
+            (os.POSIX_SPAWN_DUP2, ferr.fileno(), 2),
+        ]
+        t0 = time.perf_counter()
+        pid = os.posix_spawn(exe, argv, os.environ if env is None else env, file_actions=actions)
+        _, status, ru = os.wait4(pid, 0)
+        wall = time.perf_counter() - t0
+        rc = os.waitstatus_to_exitcode(status)
+        if rc != 0:
+            ferr.seek(0)
+            tail = ferr.read()[-4000:].decode("utf-8", "replace")
+            raise BenchError(f"{label or argv[0]}: exit {rc} on {os.path.relpath(stdin_path)}\n{tail}")
+    return Sample(wall=wall, maxrss=ru.ru_maxrss * 1024, rc=rc)
+
+
+@dataclass
+class Cmd:
+    label: str
+    argv: list
+    env: dict | None = None
+    samples: list = field(default_factory=list)
+
+    def run(self, stdin_path: str, stdout_path: str = os.devnull) -> Sample:
+        return run_once(self.argv, stdin_path, stdout_path, env=self.env, label=self.label)
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(s.wall for s in self.samples)
+
+    @property
+    def maxrss(self) -> int:
+        return int(statistics.median(s.maxrss for s in self.samples))
+
+
+def alternate(cmds: list, stdin_path: str, runs: int, warmup: int = 1, verbose: bool = False) -> None:
+    """Run cmds round-robin `runs` times each (after `warmup` untimed rounds), keeping samples."""
+    for _ in range(warmup):
+        for c in cmds:
+            c.run(stdin_path)
+    for i in range(runs):
+        for c in cmds:
+            s = c.run(stdin_path)
+            c.samples.append(s)
+            if verbose:
+                print(f"  run {i + 1:>2} {c.label:<12} {s.wall * 1000:9.1f} ms  {mib(s.maxrss):8.1f} MiB",
+                      file=sys.stderr)
+
+
+# --------------------------------------------------------------------------------------------
+# Results.
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    what: str
+    value: str
+    budget: str = ""
+    ok: bool | None = None  # None: informational
+    raw: dict = field(default_factory=dict)
+
+    @property
+    def verdict(self) -> str:
+        return "" if self.ok is None else ("PASS" if self.ok else "FAIL")
+
+
+def mib(n: float) -> float:
+    return n / 2**20
+
+
+def fmt_s(t: float) -> str:
+    return f"{t * 1000:.1f} ms" if t < 1 else f"{t:.3f} s"
+
+
+def spread(samples: list) -> str:
+    w = [s.wall for s in samples]
+    return f"{fmt_s(min(w))} – {fmt_s(max(w))}"
+
+
+def table(rows: list) -> str:
+    lines = ["| measurement | value | budget | result |", "| --- | ---: | ---: | :---: |"]
+    for r in rows:
+        lines.append(f"| {r.what} | {r.value} | {r.budget} | {r.verdict} |")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------
+# Inputs.
+# --------------------------------------------------------------------------------------------
+
+
+def generate(fmt: str, apps: int, out: str, *extra: str) -> str:
+    if not os.path.exists(out):
+        print(f"generating {os.path.relpath(out)} ({apps} apps, {fmt})", file=sys.stderr)
+        subprocess.run([sys.executable, GEN, "--apps", str(apps), "--format", fmt, "--out", out, *extra],
+                       check=True)
+    return out
+
+
+def fleet_file(ctx) -> str:
+    if ctx.args.input:
+        return ctx.args.input
+    os.makedirs(OUT, exist_ok=True)
+    return generate("resourcelist", ctx.args.apps, os.path.join(OUT, f"fleet-{ctx.args.apps}.yaml"))
+
+
+def empty_file() -> str:
+    os.makedirs(OUT, exist_ok=True)
+    path = os.path.join(OUT, "empty.yaml")
+    if not os.path.exists(path) or open(path).read() != EMPTY_RESOURCE_LIST:
+        with open(path, "w") as f:
+            f.write(EMPTY_RESOURCE_LIST)
+    return path
+
+
+# --------------------------------------------------------------------------------------------
+# Measurements.
+# --------------------------------------------------------------------------------------------
+
+
+class Ctx:
+    def __init__(self, args):
+        self.args = args
+        self.engine = shlex.split(args.engine)
+        self.floor = shlex.split(args.floor)
+
+
+def sanity_check(ctx, fleet: str) -> list:
+    """One untimed engine run with its output kept, so an engine that exits 0 printing nothing
+    (which would be fast) is caught."""
+    out = os.path.join(OUT, "engine-output.yaml")
+    run_once(ctx.engine, fleet, out, label="engine")
+    with open(out, "rb") as f:
+        data = f.read()
+    if b"kind: ResourceList" not in data and b'"ResourceList"' not in data:
+        raise BenchError(f"engine output {os.path.relpath(out)} is not a ResourceList ({len(data)} bytes)")
+    alerts = data.count(b"\n  kind: Alert\n")
+    return [Row("engine output (sanity run)", f"{len(data) / 1e6:.2f} MB, {alerts} Alerts",
+                raw={"output_bytes": len(data), "alerts": alerts})]
+
+
+def measure_fleet(ctx) -> list:
+    args = ctx.args
+    fleet = fleet_file(ctx)
+    size = os.path.getsize(fleet)
+    rows = [Row("input", f"{size / 1e6:.2f} MB ({mib(size):.2f} MiB)", raw={"bytes": size, "path": fleet})]
+    rows += sanity_check(ctx, fleet)
+    engine = Cmd("engine", ctx.engine)
+    floor = Cmd("parse-floor", ctx.floor + [fleet])
+    print(f"fleet: {args.runs} alternating runs of engine and parse floor", file=sys.stderr)
+    alternate([engine, floor], fleet, args.runs, verbose=args.verbose)
+    ratio = engine.wall / floor.wall
+    rss_ratio = engine.maxrss / size
+    rows += [
+        Row(f"engine wall (median of {args.runs})", fmt_s(engine.wall), "(≤ 0.5 s here)",
+            raw={"median_s": engine.wall, "samples_s": [s.wall for s in engine.samples]}),
+        Row("… spread", spread(engine.samples)),
+        Row(f"parse floor wall (median of {args.runs})", fmt_s(floor.wall),
+            raw={"median_s": floor.wall, "samples_s": [s.wall for s in floor.samples]}),
+        Row("… spread", spread(floor.samples)),
+        Row("engine / floor wall", f"{ratio:.3f}", f"≤ {BUDGET_WALL_RATIO}", ratio <= BUDGET_WALL_RATIO,
+            raw={"ratio": ratio}),
+        Row("engine peak RSS (median)", f"{mib(engine.maxrss):.1f} MiB",
+            raw={"bytes": engine.maxrss, "samples": [s.maxrss for s in engine.samples]}),
+        Row("parse floor peak RSS (median)", f"{mib(floor.maxrss):.1f} MiB", raw={"bytes": floor.maxrss}),
+        Row("engine peak RSS / input size", f"{rss_ratio:.2f}", f"≤ {BUDGET_RSS_RATIO}",
+            rss_ratio <= BUDGET_RSS_RATIO, raw={"ratio": rss_ratio}),
+    ]
+    return rows
+
+
+def measure_startup(ctx) -> list:
+    args = ctx.args
+    empty = empty_file()
+    engine = Cmd("engine", ctx.engine)
+    true = Cmd("true", ["true"])
+    print(f"start-up: {args.startup_runs} runs on an empty ResourceList", file=sys.stderr)
+    alternate([engine, true], empty, args.startup_runs, warmup=3)
+    ms = engine.wall * 1000
+    return [
+        Row(f"start-up, empty ResourceList (median of {args.startup_runs})", f"{ms:.2f} ms",
+            f"≤ {BUDGET_STARTUP_MS:g} ms", ms <= BUDGET_STARTUP_MS,
+            raw={"median_ms": ms, "samples_ms": [s.wall * 1000 for s in engine.samples]}),
+        Row("… process spawn floor (`true`, median)", f"{true.wall * 1000:.2f} ms",
+            raw={"median_ms": true.wall * 1000}),
+    ]
+
+
+def _host_compare(ctx, what: str, fn: Cmd, ident: Cmd, stdin_path: str, budget: float) -> list:
+    runs = ctx.args.host_runs
+    print(f"{what}: {runs} alternating runs (function, identity)", file=sys.stderr)
+    alternate([fn, ident], stdin_path, runs, warmup=1, verbose=True)
+    ratio = fn.wall / ident.wall
+    return [
+        Row(f"{what}: with function (median of {runs})", fmt_s(fn.wall),
+            raw={"samples_s": [s.wall for s in fn.samples], "maxrss": fn.maxrss}),
+        Row(f"{what}: identity (median of {runs})", fmt_s(ident.wall),
+            raw={"samples_s": [s.wall for s in ident.samples], "maxrss": ident.maxrss}),
+        Row(f"{what}: function / identity", f"{ratio:.3f}", f"≤ {budget}", ratio <= budget,
+            raw={"ratio": ratio}),
+    ]
+
+
+def _abs_engine(ctx) -> str:
+    exe = ctx.engine[0]
+    path = exe if os.sep in exe else shutil.which(exe)
+    if not path or len(ctx.engine) != 1:
+        raise BenchError("host measurements need --engine to be a single executable")
+    return os.path.abspath(path)
+
+
+def measure_kpt(ctx) -> list:
+    if not shutil.which("kpt"):
+        return [Row("kpt fn eval", "skipped: kpt not on PATH")]
+    apps = ctx.args.apps
+    pkg = generate("package", apps, os.path.join(OUT, f"fleet-{apps}.pkg"))
+    engine = _abs_engine(ctx)
+    argv = ["kpt", "fn", "eval", pkg, "-o", "stdout", "--exec"]
+    fn = Cmd("kpt+fn", argv + [engine])
+    ident = Cmd("kpt+cat", argv + ["cat"])
+    return _host_compare(ctx, f"kpt fn eval --exec, {apps} apps", fn, ident, os.devnull, BUDGET_HOST_RATIO)
+
+
+PLUGIN_DIR = ("kustomize", "plugin", "app-notifications.dev", "v1alpha1", "appnotifications")
+
+
+def _plugin_home(root: str, target: str | None) -> str:
+    """An XDG_CONFIG_HOME holding the AppNotifications legacy exec plugin: a symlink to the engine,
+    or (target None) an identity script."""
+    d = os.path.join(root, *PLUGIN_DIR)
+    os.makedirs(d, exist_ok=True)
+    plugin = os.path.join(d, "AppNotifications")
+    if os.path.lexists(plugin):
+        os.remove(plugin)
+    if target:
+        os.symlink(target, plugin)
+    else:
+        with open(plugin, "w") as f:
+            f.write("#!/bin/sh\n# identity legacy exec plugin: YAML stream in, same stream out\nexec cat\n")
+        os.chmod(plugin, 0o755)
+    return root
+
+
+def measure_kustomize(ctx) -> list:
+    if not shutil.which("kubectl"):
+        return [Row("kubectl kustomize", "skipped: kubectl not on PATH")]
+    apps = ctx.args.kustomize_apps
+    tree = os.path.join(OUT, f"fleet-{apps}.kustomize")
+    if not os.path.exists(tree):
+        generate("kustomize", apps, tree, "--transformer", "notifications-transformer.yaml")
+        # The transformer's config is app-000's own config: kustomize hands it to the plugin as
+        # argv[1]; the other apps' configs are discovered among the items.
+        with open(os.path.join(tree, "apps", "app-000", "notifications.yaml"), encoding="utf-8") as f:
+            text = f.read()
+        with open(os.path.join(tree, "notifications-transformer.yaml"), "w", encoding="utf-8") as f:
+            f.write(text)
+    engine = _abs_engine(ctx)
+    env_fn = dict(os.environ, XDG_CONFIG_HOME=_plugin_home(os.path.join(OUT, "xdg-fn"), engine))
+    env_id = dict(os.environ, XDG_CONFIG_HOME=_plugin_home(os.path.join(OUT, "xdg-identity"), None))
+    argv = ["kubectl", "kustomize", "--enable-alpha-plugins", tree]
+    fn = Cmd("kustomize+fn", argv, env=env_fn)
+    ident = Cmd("kustomize+id", argv, env=env_id)
+    return _host_compare(ctx, f"kubectl kustomize + legacy plugin, {apps} apps", fn, ident, os.devnull,
+                         BUDGET_HOST_RATIO)
+
+
+def measure_wasm(ctx) -> list:
+    fleet = fleet_file(ctx)
+    wasm = Cmd("wasm", shlex.split(ctx.args.wasm_cmd))
+    native = Cmd("native", ctx.engine)
+    runs = ctx.args.runs
+    print(f"wasm: {runs} alternating runs (wasm, native)", file=sys.stderr)
+    alternate([wasm, native], fleet, runs, verbose=ctx.args.verbose)
+    ratio = wasm.wall / native.wall
+    return [
+        Row(f"WASM wall (median of {runs})", fmt_s(wasm.wall), raw={"samples_s": [s.wall for s in wasm.samples]}),
+        Row("WASM / native wall", f"{ratio:.3f}", f"≤ {BUDGET_WASM_RATIO}", ratio <= BUDGET_WASM_RATIO,
+            raw={"ratio": ratio}),
+    ]
+
+
+# (name, enabled(args), function). Core measurements first; hosts are opt-in.
+MEASUREMENTS = [
+    ("fleet", lambda a: not a.skip_core, measure_fleet),
+    ("startup", lambda a: not a.skip_core, measure_startup),
+    ("kpt", lambda a: a.hosts, measure_kpt),
+    ("kustomize", lambda a: a.hosts, measure_kustomize),
+    ("wasm", lambda a: bool(a.wasm_cmd), measure_wasm),
+]
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def build(args) -> None:
+    cmd = ["cargo", "build", "--release", "--bin", "app-notifications", "--example", "parse-floor"]
+    print("+ " + " ".join(cmd), file=sys.stderr)
+    subprocess.run(cmd, cwd=REPO, check=True)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="app-notifications benchmarks vs DESIGN.md budgets")
+    ap.add_argument("--runs", type=int, default=11, help="alternating runs per command (default 11)")
+    ap.add_argument("--startup-runs", type=int, default=51, help="start-up runs (default 51)")
+    ap.add_argument("--apps", type=int, default=200, help="fleet size (default 200)")
+    ap.add_argument("--input", help="use this ResourceList instead of bench/out/fleet-N.yaml")
+    ap.add_argument("--engine", default=os.path.join(REPO, "target", "release", "app-notifications"),
+                    help="engine command (default target/release/app-notifications); e.g. 'cat'")
+    ap.add_argument("--floor", default=os.path.join(REPO, "target", "release", "examples", "parse-floor"),
+                    help="parse floor command (default target/release/examples/parse-floor)")
+    ap.add_argument("--no-build", action="store_true", help="skip cargo build")
+    ap.add_argument("--check", action="store_true", help="exit 1 when a budget fails")
+    ap.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    ap.add_argument("--verbose", "-v", action="store_true", help="print every run")
+    ap.add_argument("--hosts", action="store_true",
+                    help="also measure inside kpt and kubectl kustomize (slow)")
+    ap.add_argument("--host-runs", type=int, default=3, help="alternating runs per host measurement (default 3)")
+    ap.add_argument("--kustomize-apps", type=int, default=50, help="apps for the kustomize measurement (default 50)")
+    ap.add_argument("--wasm-cmd", help="command running the WASM build as a KRM function (stdin→stdout)")
+    ap.add_argument("--skip-core", action="store_true", help="skip the fleet and start-up measurements")
+    args = ap.parse_args(argv)
+    if args.runs < 1 or args.startup_runs < 1 or args.host_runs < 1:
+        ap.error("run counts must be >= 1")
+
+    if not args.no_build:
+        build(args)
+    ctx = Ctx(args)
+    rows: list = []
+    results: dict = {}
+    failed = False
+    for name, enabled, fn in MEASUREMENTS:
+        if not enabled(args):
+            continue
+        try:
+            got = fn(ctx)
+        except BenchError as e:
+            print(f"{name}: {e}", file=sys.stderr)
+            got = [Row(name, "error: " + str(e).splitlines()[0], "", False)]
+        rows += got
+        results[name] = [{"what": r.what, "value": r.value, "budget": r.budget, "result": r.verdict, **r.raw}
+                         for r in got]
+        failed |= any(r.ok is False for r in got)
+
+    print()
+    print(f"engine: `{args.engine}`  ·  floor: `{args.floor}`  ·  {os.cpu_count()} CPUs")
+    print()
+    print(table(rows))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"engine": args.engine, "floor": args.floor, "results": results}, f, indent=2)
+    if failed:
+        print("\nbudget FAILED" + ("" if args.check else " (not enforced without --check)"))
+    return 1 if failed and args.check else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,163 @@
+//! The KRM function end to end: bytes in → read → process → splice → bytes out, plus the
+//! kustomize legacy exec plugin variant. Pure: no I/O here, so the native binary, the WASM
+//! build and the tests all run exactly this.
+
+use crate::limits::Limits;
+use crate::resource_list::{
+    read_resource_list, read_stream, Edits, ReadError, ReadErrorKind, ResourceList, Splice,
+};
+use crate::results::{has_errors, KrmResult};
+
+/// What a run produced: the bytes for stdout and stderr and the exit code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub stdout: String,
+    pub stderr: String,
+    pub exit_code: i32,
+}
+
+impl Outcome {
+    fn failed(stderr: String) -> Self {
+        Outcome {
+            stdout: String::new(),
+            stderr,
+            exit_code: 1,
+        }
+    }
+}
+
+/// Exit codes of every mode of the binary.
+pub mod exit {
+    pub const OK: i32 = 0;
+    pub const FUNCTION_ERROR: i32 = 1;
+    pub const USAGE: i32 = 2;
+}
+
+/// Decodes input bytes: the size limit first (cheapest), then UTF-8 with the position of the
+/// first bad byte.
+pub fn decode<'a>(input: &'a [u8], origin: &str, limits: &Limits) -> Result<&'a str, ReadError> {
+    if input.len() > limits.max_input_bytes {
+        return Err(ReadError::new(
+            ReadErrorKind::TooLarge {
+                size: input.len(),
+                limit: limits.max_input_bytes,
+            },
+            None,
+            origin,
+        ));
+    }
+    std::str::from_utf8(input).map_err(|err| {
+        let good = &input[..err.valid_up_to()];
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+        let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+        ReadError::new(
+            ReadErrorKind::InvalidUtf8,
+            Some(crate::resource_list::Location { line, column }),
+            origin,
+        )
+    })
+}
+
+/// KRM mode: a ResourceList in, a ResourceList out.
+pub fn run_krm(input: &[u8], limits: &Limits) -> Outcome {
+    let text = match decode(input, "stdin", limits) {
+        Ok(text) => text,
+        Err(err) => return Outcome::failed(format!("error: {err}\n")),
+    };
+    let list = match read_resource_list(text, "stdin", limits) {
+        Ok(list) => list,
+        Err(err) => return Outcome::failed(format!("error: {err}\n")),
+    };
+    let (edits, results) = process(&list);
+    finish(&list, edits, results, true)
+}
+
+/// Kustomize legacy exec plugin mode: `config` is the plugin's config file (argv[1]), `input`
+/// the YAML stream of resources on stdin.
+pub fn run_legacy_plugin(
+    config: &[u8],
+    config_origin: &str,
+    input: &[u8],
+    limits: &Limits,
+) -> Outcome {
+    let config_text = match decode(config, config_origin, limits) {
+        Ok(text) => text,
+        Err(err) => return Outcome::failed(format!("error: {err}\n")),
+    };
+    // The config file is one resource; reading it as a stream gives its fields and node.
+    let config_list = match read_stream(config_text, config_origin, limits) {
+        Ok(list) => list,
+        Err(err) => return Outcome::failed(format!("error: {err}\n")),
+    };
+    if config_list.items.len() != 1 {
+        return Outcome::failed(format!(
+            "error: {config_origin}: expected exactly one object (the plugin config), found {} \
+             (hint: the legacy plugin's config file holds one AppNotifications)\n",
+            config_list.items.len()
+        ));
+    }
+    let text = match decode(input, "stdin", limits) {
+        Ok(text) => text,
+        Err(err) => return Outcome::failed(format!("error: {err}\n")),
+    };
+    let list = match read_stream(text, "stdin", limits) {
+        Ok(list) => list,
+        Err(err) => return Outcome::failed(format!("error: {err}\n")),
+    };
+    let (edits, results) = process(&list);
+    // A plugin has no results channel: errors fail the build, the rest goes to stderr.
+    let mut outcome = finish(&list, edits, results, false);
+    if outcome.exit_code != exit::OK {
+        outcome.stdout.clear();
+    }
+    outcome
+}
+
+/// The function's work on a read list. Generation plugs in here; reading alone reports the
+/// items whose fields have the wrong shape.
+fn process(list: &ResourceList<'_>) -> (Edits, Vec<KrmResult>) {
+    let mut results = Vec::new();
+    for item in &list.items {
+        for problem in &item.fields.problems {
+            results.push(
+                KrmResult::warning(format!("{}: {}", problem.field_path, problem.message))
+                    .about(item)
+                    .at_field(problem.field_path.clone()),
+            );
+        }
+    }
+    (Edits::default(), results)
+}
+
+/// Applies the edits (or none, on error) and sets the results; errors and warnings are also
+/// written to stderr, where kustomize and CI logs show them.
+fn finish(
+    list: &ResourceList<'_>,
+    mut edits: Edits,
+    results: Vec<KrmResult>,
+    with_results: bool,
+) -> Outcome {
+    let failed = has_errors(&results);
+    if failed {
+        // Nothing lost: on error the items go back exactly as they came.
+        edits = Edits::default();
+    }
+    if with_results && !results.is_empty() {
+        edits.results = Some(results.iter().map(KrmResult::to_value).collect());
+    }
+    let stderr = results
+        .iter()
+        .filter(|r| r.severity != crate::results::Severity::Info)
+        .map(|r| format!("{}\n", r.to_line()))
+        .collect();
+    Outcome {
+        stdout: Splice::new(list).write(&edits),
+        stderr,
+        exit_code: if failed {
+            exit::FUNCTION_ERROR
+        } else {
+            exit::OK
+        },
+    }
+}

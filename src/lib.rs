@@ -1,0 +1,13 @@
+//! app-notifications: a KRM function that generates application-aware Flux notifications.
+//!
+//! Data flows one way:
+//! bytes → [`resource_list`] (item spans + the fields read) → [`config`] → app instances →
+//! generated objects → spliced output + [`results`] → bytes. [`function`] runs that pipeline.
+#![forbid(unsafe_code)]
+
+pub mod config;
+pub mod function;
+pub mod limits;
+pub mod resource_list;
+pub mod results;
+pub mod yaml;

@@ -1,0 +1,142 @@
+//! The `app-notifications` binary: a thin shell over the library. It picks the mode, does the
+//! I/O and maps outcomes to exit codes; everything else lives in the library.
+#![forbid(unsafe_code)]
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser};
+
+use app_notifications::function::{self, exit, Outcome};
+use app_notifications::limits::Limits;
+
+const EXAMPLES: &str = "\
+Examples:
+  # KRM function: ResourceList on stdin, ResourceList on stdout
+  kustomize build --enable-alpha-plugins overlays/production
+  kpt fn eval --exec app-notifications --allow-exec pkg/
+  app-notifications < resource-list.yaml
+
+  # kustomize legacy exec plugin (installed under
+  # $XDG_CONFIG_HOME/kustomize/plugin/app-notifications.dev/v1alpha1/appnotifications/)
+  KUSTOMIZE_PLUGIN_CONFIG_ROOT=. app-notifications notifications.yaml < resources.yaml
+
+Exit codes: 0 ok, 1 function error (input items returned unchanged, with results), 2 usage error.";
+
+/// Application-aware Flux notifications, generated at build time.
+///
+/// Reads an AppNotifications config and the resources of an overlay and emits the Flux
+/// Alerts (and Providers) that cover every applier of the app.
+#[derive(Parser, Debug)]
+#[command(name = "app-notifications", version, after_help = EXAMPLES)]
+struct Cli {
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+#[derive(Args, Debug, Clone)]
+struct LimitArgs {
+    /// Largest input accepted, in bytes.
+    #[arg(long, global = true, default_value_t = Limits::DEFAULT_MAX_INPUT_BYTES, value_name = "BYTES")]
+    max_input_bytes: usize,
+    /// Deepest nesting of mappings and sequences accepted.
+    #[arg(long, global = true, default_value_t = Limits::default().max_depth, value_name = "LEVELS")]
+    max_depth: usize,
+    /// Nodes one item's read fields may expand to through YAML aliases.
+    #[arg(long, global = true, default_value_t = Limits::default().max_alias_expansion, value_name = "NODES")]
+    max_alias_expansion: usize,
+    /// Most items accepted in one input.
+    #[arg(long, global = true, default_value_t = Limits::default().max_items, value_name = "COUNT")]
+    max_items: usize,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        Limits {
+            max_input_bytes: self.max_input_bytes,
+            max_depth: self.max_depth,
+            max_alias_expansion: self.max_alias_expansion,
+            max_items: self.max_items,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => ExitCode::from(code as u8),
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(exit::FUNCTION_ERROR as u8)
+        }
+    }
+}
+
+fn run() -> Result<i32> {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(config) = legacy_plugin_config(&args) {
+        let limits = Limits::default();
+        let config_bytes = std::fs::read(&config)
+            .with_context(|| format!("reading the plugin config {}", config.display()))?;
+        let input = read_stdin(&limits)?;
+        let outcome = function::run_legacy_plugin(
+            &config_bytes,
+            &config.display().to_string(),
+            &input,
+            &limits,
+        );
+        return emit(outcome);
+    }
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = if err.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
+            let _ = err.print();
+            return Ok(code);
+        }
+    };
+    let limits = cli.limits.limits();
+    let input = read_stdin(&limits)?;
+    emit(function::run_krm(&input, &limits))
+}
+
+/// Kustomize runs a legacy exec plugin with the config file as argv[1] and sets
+/// `KUSTOMIZE_PLUGIN_CONFIG_ROOT`; nothing else calls the binary that way.
+fn legacy_plugin_config(args: &[std::ffi::OsString]) -> Option<PathBuf> {
+    std::env::var_os("KUSTOMIZE_PLUGIN_CONFIG_ROOT")?;
+    let first = args.get(1)?;
+    if first.to_string_lossy().starts_with('-') {
+        return None;
+    }
+    let path = PathBuf::from(first);
+    path.is_file().then_some(path)
+}
+
+/// Reads stdin, stopping one byte past the limit so an oversized input is refused without
+/// reading all of it.
+fn read_stdin(limits: &Limits) -> Result<Vec<u8>> {
+    let mut input = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(limits.max_input_bytes as u64 + 1)
+        .read_to_end(&mut input)
+        .context("reading stdin")?;
+    Ok(input)
+}
+
+fn emit(outcome: Outcome) -> Result<i32> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(outcome.stdout.as_bytes())
+        .and_then(|()| stdout.flush())
+        .context("writing stdout")?;
+    if !outcome.stderr.is_empty() {
+        let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
+    }
+    Ok(outcome.exit_code)
+}

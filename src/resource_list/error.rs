@@ -1,0 +1,107 @@
+//! Errors that stop the input from being read at all. Each says what is wrong, where, and how
+//! to fix it; problems inside a readable item are results, not these.
+
+use std::fmt;
+
+/// A position in the input, 1-based like editors show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadErrorKind {
+    Empty,
+    TooLarge { size: usize, limit: usize },
+    InvalidUtf8,
+    Syntax { message: String },
+    TooDeep { limit: usize },
+    NotAResourceList { found: String },
+    MultipleDocuments,
+    ItemNotAMapping { index: usize, found: &'static str },
+    DocumentNotAMapping { index: usize, found: &'static str },
+    TooManyItems { limit: usize },
+    DuplicateKey { key: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadError {
+    pub kind: ReadErrorKind,
+    pub location: Option<Location>,
+    /// What the input is called in messages: `stdin`, or a file name.
+    pub origin: String,
+}
+
+impl ReadError {
+    pub fn new(kind: ReadErrorKind, location: Option<Location>, origin: &str) -> Self {
+        ReadError {
+            kind,
+            location,
+            origin: origin.to_string(),
+        }
+    }
+
+    /// The fix to suggest, separate from what went wrong.
+    fn hint(&self) -> &'static str {
+        match &self.kind {
+            ReadErrorKind::Empty => {
+                "pipe a ResourceList (kind: ResourceList, apiVersion: config.kubernetes.io/v1) \
+                 into the function, or run `app-notifications render PATH` on a package"
+            }
+            ReadErrorKind::TooLarge { .. } => "raise the limit with --max-input-bytes",
+            ReadErrorKind::InvalidUtf8 => "YAML must be UTF-8; re-encode the file",
+            ReadErrorKind::Syntax { .. } => "fix the YAML at that position",
+            ReadErrorKind::TooDeep { .. } => "flatten the document or raise --max-depth",
+            ReadErrorKind::NotAResourceList { .. } => {
+                "the KRM protocol sends one ResourceList document; to run as a kustomize \
+                 legacy exec plugin, set KUSTOMIZE_PLUGIN_CONFIG_ROOT and pass the config file \
+                 as the first argument"
+            }
+            ReadErrorKind::MultipleDocuments => {
+                "send exactly one ResourceList document (remove the extra `---` documents)"
+            }
+            ReadErrorKind::ItemNotAMapping { .. } | ReadErrorKind::DocumentNotAMapping { .. } => {
+                "every item must be a Kubernetes object (a mapping with apiVersion and kind)"
+            }
+            ReadErrorKind::TooManyItems { .. } => "split the input or raise --max-items",
+            ReadErrorKind::DuplicateKey { .. } => "remove one of the two keys",
+        }
+    }
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.origin)?;
+        if let Some(loc) = self.location {
+            write!(f, ":{}:{}", loc.line, loc.column)?;
+        }
+        f.write_str(": ")?;
+        match &self.kind {
+            ReadErrorKind::Empty => f.write_str("input is empty")?,
+            ReadErrorKind::TooLarge { size, limit } => {
+                write!(f, "input is larger than {limit} bytes (read {size} so far)")?
+            }
+            ReadErrorKind::InvalidUtf8 => f.write_str("invalid UTF-8")?,
+            ReadErrorKind::Syntax { message } => write!(f, "invalid YAML: {message}")?,
+            ReadErrorKind::TooDeep { limit } => write!(f, "nesting is deeper than {limit} levels")?,
+            ReadErrorKind::NotAResourceList { found } => write!(f, "not a ResourceList: {found}")?,
+            ReadErrorKind::MultipleDocuments => {
+                f.write_str("a second YAML document follows the ResourceList")?
+            }
+            ReadErrorKind::ItemNotAMapping { index, found } => {
+                write!(f, "items[{index}] is a {found}, not an object")?
+            }
+            ReadErrorKind::DocumentNotAMapping { index, found } => {
+                write!(f, "document {} is a {found}, not an object", index + 1)?
+            }
+            ReadErrorKind::TooManyItems { limit } => write!(f, "more than {limit} items")?,
+            ReadErrorKind::DuplicateKey { key } => {
+                write!(f, "the key `{key}` appears twice in the ResourceList")?
+            }
+        }
+        write!(f, " (hint: {})", self.hint())
+    }
+}
+
+impl std::error::Error for ReadError {}

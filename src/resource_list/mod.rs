@@ -1,0 +1,119 @@
+//! The input side of the engine: a ResourceList (KRM mode) or a YAML stream (legacy plugin
+//! mode) read into item spans plus the few fields the function reads, and the splicer that
+//! writes the output by copying every byte it was not asked to change.
+
+mod error;
+mod fields;
+mod layout;
+mod read;
+mod splice;
+
+use std::ops::Range;
+use std::rc::Rc;
+
+pub use error::{Location, ReadError, ReadErrorKind};
+pub use fields::{ItemFields, ObjectRef, SourceRef};
+pub use read::{read_resource_list, read_stream};
+pub use splice::{Edits, Splice};
+
+use crate::yaml::emit::{EmitStyle, LineEnding};
+use crate::yaml::tree::Node;
+
+/// How the input was written; the output is written the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Yaml,
+    /// A flow root mapping that starts with `{`: a JSON ResourceList gets a JSON one back.
+    Json,
+}
+
+/// What surrounds the items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Envelope {
+    /// A `ResourceList` (or kyaml's `List`) document with `items`.
+    ResourceList,
+    /// A stream of YAML documents, one resource each (kustomize legacy exec plugins).
+    Stream,
+}
+
+/// Where the items sit, which decides how items are removed and inserted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ItemsContainer {
+    /// `items:` followed by `- ` entries; `insert_at` is the end of the last item's lines.
+    Block { insert_at: usize },
+    /// `items: [ ... ]` (also JSON): `open` is just after `[`, `close` is at `]`; `key_end` is
+    /// the end of the `items` key, for turning an empty `[]` into a block sequence.
+    Flow {
+        key_end: usize,
+        open: usize,
+        close: usize,
+    },
+    /// `items:` with no value or `null`: the value's bytes are replaced when items are added.
+    Null { replace: Range<usize> },
+    /// No `items` key at all.
+    Missing,
+    /// Documents of a YAML stream; `end` is the end of the input.
+    Stream { end: usize },
+}
+
+/// Where the root mapping can take a new key (`items`, `results`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RootInsert {
+    /// Block root: a new key goes on a new line at `at`, at column `key_col`.
+    Block { at: usize, key_col: usize },
+    /// Flow/JSON root: a new key goes before the `}` at `close`.
+    Flow { close: usize, has_entries: bool },
+}
+
+/// The input formatting that new text must follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    pub line_ending: LineEnding,
+    /// Whether block sequences are indented under their key (`key:\n  - a`).
+    pub indent_sequences: bool,
+    /// Column of the items' `- ` indicators (block), or of the items themselves (flow/JSON).
+    pub item_col: usize,
+    /// Column of the root mapping's keys (flow/JSON roots: of the first key).
+    pub key_col: usize,
+}
+
+impl Layout {
+    pub fn emit_style(&self) -> EmitStyle {
+        EmitStyle {
+            line_ending: self.line_ending,
+            indent_sequences: self.indent_sequences,
+        }
+    }
+}
+
+/// One item of the input.
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// Position in `items` (or document number in a stream), from 0.
+    pub index: usize,
+    /// The bytes that belong to this item: from the start of its `- ` line to the end of its
+    /// last line (block), or the node itself (flow/JSON), or the document (stream).
+    pub region: Range<usize>,
+    /// 1-based line where the item starts, for messages.
+    pub line: usize,
+    /// The parts of the item that were read: apiVersion, kind, metadata and the source
+    /// references under spec (all of spec for `AppNotifications`).
+    pub node: Rc<Node>,
+    pub fields: ItemFields,
+}
+
+/// A parsed input. Borrows the input text; the splicer copies from it.
+#[derive(Debug)]
+pub struct ResourceList<'a> {
+    /// The whole input, including a BOM if there was one.
+    pub source: &'a str,
+    pub format: Format,
+    pub envelope: Envelope,
+    pub layout: Layout,
+    pub items: Vec<Item>,
+    pub container: ItemsContainer,
+    pub function_config: Option<Rc<Node>>,
+    /// The bytes of an existing `results` entry (block: the key's lines; flow: the value).
+    pub results: Option<Range<usize>>,
+    pub root_insert: RootInsert,
+}

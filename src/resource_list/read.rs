@@ -1,0 +1,780 @@
+//! One pass over the parser's events: item regions, the fields read, the functionConfig.
+//!
+//! Everything else is skipped without building values, which keeps the pass close to the cost
+//! of the bare parse (see BENCHMARKS.md). Anchored nodes are the exception: any of them may be
+//! aliased later from a field the function reads, so they are captured as shared nodes.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use granit_parser::{Event, Options, Parser, ScalarStyle, ScanError, Span, StrInput};
+
+use super::error::{Location, ReadError, ReadErrorKind};
+use super::fields::ItemFields;
+use super::layout::{detect_line_ending, find_dash, line_end_after, line_start};
+use super::{Envelope, Format, Item, ItemsContainer, Layout, ResourceList, RootInsert};
+use crate::limits::Limits;
+use crate::yaml::tree::{Node, Scalar};
+
+const APP_NOTIFICATIONS_KIND: &str = "AppNotifications";
+
+/// Reads a KRM ResourceList (YAML or JSON) from `source`.
+pub fn read_resource_list<'a>(
+    source: &'a str,
+    origin: &str,
+    limits: &Limits,
+) -> Result<ResourceList<'a>, ReadError> {
+    check_size(source, origin, limits)?;
+    let mut events = Events::new(source, origin, limits);
+    let mut reader = ListReader::new(source, limits);
+    reader.read(&mut events)?;
+    reader.finish(source, origin)
+}
+
+/// Reads a stream of YAML documents, one resource each (kustomize legacy exec plugins).
+pub fn read_stream<'a>(
+    source: &'a str,
+    origin: &str,
+    limits: &Limits,
+) -> Result<ResourceList<'a>, ReadError> {
+    check_size(source, origin, limits)?;
+    let mut events = Events::new(source, origin, limits);
+    let mut items = Vec::new();
+    let mut item_col = 0;
+    events.expect_stream_start()?;
+    loop {
+        let (event, span) = events.next()?;
+        match event {
+            Event::StreamEnd => break,
+            Event::DocumentStart(explicit, _) => {
+                let doc_start = if explicit {
+                    offset(&span.start)
+                } else {
+                    usize::MAX
+                };
+                let (event, span) = events.next()?;
+                let node_start = offset(&span.start);
+                let region_start = doc_start.min(line_start(source, node_start));
+                match event {
+                    Event::MappingStart(..) | Event::Alias(_) => {
+                        if items.len() >= limits.max_items {
+                            return Err(events.error_at(
+                                ReadErrorKind::TooManyItems {
+                                    limit: limits.max_items,
+                                },
+                                &span,
+                            ));
+                        }
+                        if items.is_empty() {
+                            item_col = span.start.col();
+                        }
+                        let node = events.read_item((event, span.clone()))?;
+                        let end = line_end_after(source, events.content_end);
+                        items.push(make_item(
+                            items.len(),
+                            region_start..end,
+                            span.start.line(),
+                            node,
+                            limits,
+                        ));
+                    }
+                    // An empty document (`---` alone) carries no resource; keep its bytes.
+                    Event::Scalar(ref text, ScalarStyle::Plain, ..)
+                        if text.is_empty() || text == "null" || text == "~" =>
+                    {
+                        events.skip((event, span))?;
+                    }
+                    Event::DocumentEnd => {
+                        continue;
+                    }
+                    other => {
+                        let found = node_kind_name(&other);
+                        return Err(events.error_at(
+                            ReadErrorKind::DocumentNotAMapping {
+                                index: items.len(),
+                                found,
+                            },
+                            &span,
+                        ));
+                    }
+                }
+                events.expect_document_end()?;
+            }
+            _ => {}
+        }
+    }
+    Ok(ResourceList {
+        source,
+        format: Format::Yaml,
+        envelope: Envelope::Stream,
+        layout: Layout {
+            line_ending: detect_line_ending(source),
+            indent_sequences: false,
+            item_col,
+            key_col: item_col,
+        },
+        items,
+        container: ItemsContainer::Stream { end: source.len() },
+        function_config: None,
+        results: None,
+        root_insert: RootInsert::Block {
+            at: source.len(),
+            key_col: 0,
+        },
+    })
+}
+
+fn check_size(source: &str, origin: &str, limits: &Limits) -> Result<(), ReadError> {
+    if source.len() > limits.max_input_bytes {
+        return Err(ReadError::new(
+            ReadErrorKind::TooLarge {
+                size: source.len(),
+                limit: limits.max_input_bytes,
+            },
+            None,
+            origin,
+        ));
+    }
+    Ok(())
+}
+
+fn make_item(
+    index: usize,
+    region: std::ops::Range<usize>,
+    line: usize,
+    node: Rc<Node>,
+    limits: &Limits,
+) -> Item {
+    let fields = ItemFields::from_node(&node, limits.max_alias_expansion);
+    Item {
+        index,
+        region,
+        line,
+        node,
+        fields,
+    }
+}
+
+/// The position just after the `:` that follows a mapping key ending at `key_end` (quoted JSON
+/// keys end at their closing quote; plain keys right before the colon).
+fn after_colon(src: &str, key_end: usize) -> usize {
+    src[key_end..]
+        .find(':')
+        .map_or(key_end, |colon| key_end + colon + 1)
+}
+
+fn offset(marker: &granit_parser::Marker) -> usize {
+    // Always present when parsing from a `&str`.
+    marker.byte_offset().unwrap_or_default()
+}
+
+fn node_kind_name(event: &Event<'_>) -> &'static str {
+    match event {
+        Event::Scalar(..) => "scalar",
+        Event::SequenceStart(..) => "sequence",
+        Event::MappingStart(..) => "mapping",
+        Event::Alias(_) => "alias",
+        _ => "document end",
+    }
+}
+
+/// The parser's events plus what every consumer needs: anchors, the end of the last content
+/// seen, and errors turned into [`ReadError`]s.
+struct Events<'a> {
+    parser: Parser<'a, StrInput<'a>>,
+    origin: String,
+    anchors: HashMap<usize, Rc<Node>>,
+    /// End of the last scalar, alias or flow collection read: where an item's text ends.
+    content_end: usize,
+    /// Start of the `&anchor` of the node event read last, if it had one.
+    last_anchor_start: Option<usize>,
+    peeked: Option<(Event<'a>, Span)>,
+    max_depth: usize,
+}
+
+type Ev<'a> = (Event<'a>, Span);
+
+impl<'a> Events<'a> {
+    fn new(src: &'a str, origin: &str, limits: &Limits) -> Self {
+        let mut options = Options::default();
+        options.emit_comments = false;
+        options.emit_anchor_events = true;
+        options.block_nesting_limit = limits.max_depth;
+        options.flow_nesting_limit = limits.max_depth;
+        Events {
+            parser: Parser::new_from_str_with_options(src, options),
+            origin: origin.to_string(),
+            anchors: HashMap::new(),
+            content_end: 0,
+            last_anchor_start: None,
+            peeked: None,
+            max_depth: limits.max_depth,
+        }
+    }
+
+    fn raw_next(&mut self) -> Result<Ev<'a>, ReadError> {
+        match self.parser.next() {
+            Some(Ok(ev)) => Ok(ev),
+            Some(Err(err)) => Err(self.scan_error(err)),
+            None => Err(ReadError::new(
+                ReadErrorKind::Syntax {
+                    message: "unexpected end of input".into(),
+                },
+                None,
+                &self.origin,
+            )),
+        }
+    }
+
+    /// The next event that is not anchor metadata; anchor positions are remembered.
+    fn next(&mut self) -> Result<Ev<'a>, ReadError> {
+        if let Some(ev) = self.peeked.take() {
+            return Ok(ev);
+        }
+        loop {
+            let (event, span) = self.raw_next()?;
+            match event {
+                Event::Anchor(..) => self.last_anchor_start = Some(offset(&span.start)),
+                Event::Scalar(..) | Event::Alias(_) => {
+                    self.content_end = offset(&span.end);
+                    return Ok((event, span));
+                }
+                Event::SequenceEnd | Event::MappingEnd => {
+                    // Flow collections end at `]`/`}`; block ones have an empty span at the
+                    // next token, which is not content of this node.
+                    if !span.is_empty() {
+                        self.content_end = offset(&span.end);
+                    }
+                    return Ok((event, span));
+                }
+                _ => return Ok((event, span)),
+            }
+        }
+    }
+
+    /// Looks at the next event; used right after a node start so that its anchor (reported
+    /// after the node event) is known.
+    fn peek(&mut self) -> Result<&Ev<'a>, ReadError> {
+        if self.peeked.is_none() {
+            let ev = self.next()?;
+            self.peeked = Some(ev);
+        }
+        Ok(self.peeked.as_ref().expect("just filled"))
+    }
+
+    fn scan_error(&self, err: ScanError) -> ReadError {
+        let marker = err.marker();
+        let location = Some(Location {
+            line: marker.line(),
+            column: marker.col() + 1,
+        });
+        let message = err.info();
+        let kind = if message.contains("nesting") || message.contains("too deep") {
+            ReadErrorKind::TooDeep {
+                limit: self.max_depth,
+            }
+        } else {
+            ReadErrorKind::Syntax { message }
+        };
+        ReadError::new(kind, location, &self.origin)
+    }
+
+    fn error_at(&self, kind: ReadErrorKind, span: &Span) -> ReadError {
+        ReadError::new(
+            kind,
+            Some(Location {
+                line: span.start.line(),
+                column: span.start.col() + 1,
+            }),
+            &self.origin,
+        )
+    }
+
+    fn expect_stream_start(&mut self) -> Result<(), ReadError> {
+        match self.next()? {
+            (Event::StreamStart, _) => Ok(()),
+            (_, span) => Err(self.error_at(
+                ReadErrorKind::Syntax {
+                    message: "expected the start of the stream".into(),
+                },
+                &span,
+            )),
+        }
+    }
+
+    fn expect_document_end(&mut self) -> Result<(), ReadError> {
+        match self.next()? {
+            (Event::DocumentEnd, _) => Ok(()),
+            (_, span) => Err(self.error_at(
+                ReadErrorKind::Syntax {
+                    message: "expected the end of the document".into(),
+                },
+                &span,
+            )),
+        }
+    }
+
+    /// Builds the node that starts with `first`, registering every anchor inside it.
+    fn capture(&mut self, first: Ev<'a>) -> Result<Rc<Node>, ReadError> {
+        let (event, span) = first;
+        let (node, anchor) = match event {
+            Event::Scalar(text, style, anchor, tag) => {
+                let node = Node::Scalar(Scalar {
+                    text: text.into_owned(),
+                    plain: style == ScalarStyle::Plain,
+                    tagged_str: tag
+                        .is_some_and(|t| !t.is_yaml_core_schema() || t.suffix() == "str"),
+                });
+                (Rc::new(node), anchor)
+            }
+            Event::Alias(id) => return self.alias(id, &span),
+            Event::SequenceStart(_, anchor, _) => {
+                let mut children = Vec::new();
+                loop {
+                    let ev = self.next()?;
+                    if matches!(ev.0, Event::SequenceEnd) {
+                        break;
+                    }
+                    children.push(self.capture(ev)?);
+                }
+                (Rc::new(Node::Seq(children)), anchor)
+            }
+            Event::MappingStart(_, anchor, _) => {
+                let mut entries = Vec::new();
+                loop {
+                    let ev = self.next()?;
+                    if matches!(ev.0, Event::MappingEnd) {
+                        break;
+                    }
+                    let key = self.capture(ev)?;
+                    let value_ev = self.next()?;
+                    let value = self.capture(value_ev)?;
+                    entries.push((key, value));
+                }
+                (Rc::new(Node::Map(entries)), anchor)
+            }
+            _ => {
+                return Err(self.error_at(
+                    ReadErrorKind::Syntax {
+                        message: "expected a node".into(),
+                    },
+                    &span,
+                ))
+            }
+        };
+        if anchor != 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        Ok(node)
+    }
+
+    fn alias(&self, id: usize, span: &Span) -> Result<Rc<Node>, ReadError> {
+        self.anchors.get(&id).cloned().ok_or_else(|| {
+            self.error_at(
+                ReadErrorKind::Syntax {
+                    message: "alias to an unknown anchor".into(),
+                },
+                span,
+            )
+        })
+    }
+
+    /// Consumes the node that starts with `first` without building it, except for anchored
+    /// nodes inside it, which later aliases may need.
+    fn skip(&mut self, first: Ev<'a>) -> Result<(), ReadError> {
+        let anchored = match &first.0 {
+            Event::Scalar(_, _, anchor, _)
+            | Event::SequenceStart(_, anchor, _)
+            | Event::MappingStart(_, anchor, _) => *anchor != 0,
+            _ => false,
+        };
+        if anchored {
+            self.capture(first)?;
+            return Ok(());
+        }
+        match first.0 {
+            Event::SequenceStart(..) | Event::MappingStart(..) => loop {
+                let ev = self.next()?;
+                if matches!(ev.0, Event::SequenceEnd | Event::MappingEnd) {
+                    return Ok(());
+                }
+                self.skip(ev)?;
+            },
+            _ => Ok(()),
+        }
+    }
+
+    /// Reads one resource: apiVersion, kind and metadata in full; under spec only the source
+    /// references — or all of spec for an `AppNotifications` (or when kind comes later).
+    fn read_item(&mut self, first: Ev<'a>) -> Result<Rc<Node>, ReadError> {
+        let anchored = match &first.0 {
+            Event::MappingStart(_, anchor, _) => *anchor != 0,
+            _ => true,
+        };
+        if anchored {
+            return self.capture(first);
+        }
+        let mut entries = Vec::new();
+        let mut kind: Option<Rc<Node>> = None;
+        loop {
+            let ev = self.next()?;
+            if matches!(ev.0, Event::MappingEnd) {
+                break;
+            }
+            let key_text = match &ev.0 {
+                Event::Scalar(text, ..) => Some(text.to_string()),
+                _ => None,
+            };
+            let key = self.capture(ev)?;
+            let value_ev = self.next()?;
+            match key_text.as_deref() {
+                Some("apiVersion" | "metadata") => entries.push((key, self.capture(value_ev)?)),
+                Some("kind") => {
+                    let value = self.capture(value_ev)?;
+                    kind = Some(value.clone());
+                    entries.push((key, value));
+                }
+                Some("spec") => {
+                    let full = match &kind {
+                        Some(kind) => kind.scalar_text() == Some(APP_NOTIFICATIONS_KIND),
+                        None => true,
+                    };
+                    let value = if full {
+                        self.capture(value_ev)?
+                    } else {
+                        self.read_spec(value_ev)?
+                    };
+                    entries.push((key, value));
+                }
+                _ => self.skip(value_ev)?,
+            }
+        }
+        Ok(Rc::new(Node::Map(entries)))
+    }
+
+    /// The source references under an applier's spec.
+    fn read_spec(&mut self, first: Ev<'a>) -> Result<Rc<Node>, ReadError> {
+        if !matches!(first.0, Event::MappingStart(_, 0, _)) {
+            return self.capture(first);
+        }
+        let mut entries = Vec::new();
+        loop {
+            let ev = self.next()?;
+            if matches!(ev.0, Event::MappingEnd) {
+                break;
+            }
+            let wanted = matches!(&ev.0, Event::Scalar(text, ..)
+                if matches!(text.as_ref(), "sourceRef" | "chartRef" | "chart"));
+            let key = self.capture(ev)?;
+            let value_ev = self.next()?;
+            if wanted {
+                entries.push((key, self.capture(value_ev)?));
+            } else {
+                self.skip(value_ev)?;
+            }
+        }
+        Ok(Rc::new(Node::Map(entries)))
+    }
+}
+
+/// State of reading one ResourceList document.
+struct ListReader<'a> {
+    src: &'a str,
+    limits: Limits,
+    format: Format,
+    api_version: Option<String>,
+    kind: Option<String>,
+    items: Vec<Item>,
+    container: ItemsContainer,
+    item_col: usize,
+    indent_sequences: bool,
+    function_config: Option<Rc<Node>>,
+    results: Option<std::ops::Range<usize>>,
+    root_insert: RootInsert,
+    key_col: usize,
+    seen_keys: Vec<String>,
+}
+
+impl<'a> ListReader<'a> {
+    fn new(src: &'a str, limits: &Limits) -> Self {
+        ListReader {
+            src,
+            limits: *limits,
+            format: Format::Yaml,
+            api_version: None,
+            kind: None,
+            items: Vec::new(),
+            container: ItemsContainer::Missing,
+            item_col: 0,
+            indent_sequences: false,
+            function_config: None,
+            results: None,
+            root_insert: RootInsert::Block { at: 0, key_col: 0 },
+            key_col: 0,
+            seen_keys: Vec::new(),
+        }
+    }
+
+    fn read(&mut self, events: &mut Events<'a>) -> Result<(), ReadError> {
+        events.expect_stream_start()?;
+        let (event, span) = events.next()?;
+        if matches!(event, Event::StreamEnd) {
+            return Err(ReadError::new(ReadErrorKind::Empty, None, &events.origin));
+        }
+        // DocumentStart
+        let (event, span) = match event {
+            Event::DocumentStart(..) => events.next()?,
+            _ => (event, span),
+        };
+        match event {
+            Event::MappingStart(style, ..) => {
+                let is_flow = style == granit_parser::StructureStyle::Flow;
+                if is_flow && self.src[offset(&span.start)..].starts_with('{') {
+                    self.format = Format::Json;
+                }
+                self.read_root(events, is_flow)?;
+            }
+            Event::Scalar(ref text, ScalarStyle::Plain, ..) if text.is_empty() => {
+                return Err(ReadError::new(ReadErrorKind::Empty, None, &events.origin));
+            }
+            other => {
+                return Err(events.error_at(
+                    ReadErrorKind::NotAResourceList {
+                        found: format!("the document is a {}", node_kind_name(&other)),
+                    },
+                    &span,
+                ))
+            }
+        }
+        events.expect_document_end()?;
+        match events.next()? {
+            (Event::StreamEnd, _) => Ok(()),
+            (_, span) => Err(events.error_at(ReadErrorKind::MultipleDocuments, &span)),
+        }
+    }
+
+    fn read_root(&mut self, events: &mut Events<'a>, is_flow: bool) -> Result<(), ReadError> {
+        let mut first_key = true;
+        let mut root_end;
+        loop {
+            let (event, span) = events.next()?;
+            if matches!(event, Event::MappingEnd) {
+                root_end = offset(&span.start);
+                break;
+            }
+            let key_start = offset(&span.start);
+            if first_key {
+                self.key_col = span.start.col();
+                first_key = false;
+            }
+            let key = match &event {
+                Event::Scalar(text, ..) => text.to_string(),
+                _ => {
+                    events.skip((event, span))?;
+                    let value = events.next()?;
+                    events.skip(value)?;
+                    continue;
+                }
+            };
+            if self.seen_keys.contains(&key) {
+                return Err(events.error_at(ReadErrorKind::DuplicateKey { key }, &span));
+            }
+            self.seen_keys.push(key.clone());
+            // Past the `:` indicator, where a value's replacement text may start.
+            let key_end = after_colon(self.src, offset(&span.end));
+            let value = events.next()?;
+            match key.as_str() {
+                "apiVersion" => {
+                    self.api_version = events.capture(value)?.scalar_text().map(Into::into)
+                }
+                "kind" => self.kind = events.capture(value)?.scalar_text().map(Into::into),
+                "items" => self.read_items(events, value, key_end)?,
+                "functionConfig" => self.function_config = Some(events.capture(value)?),
+                "results" => {
+                    let value_start = offset(&value.1.start);
+                    events.skip(value)?;
+                    self.results = Some(if is_flow {
+                        value_start..events.content_end
+                    } else {
+                        line_start(self.src, key_start)
+                            ..line_end_after(self.src, events.content_end)
+                    });
+                }
+                _ => events.skip(value)?,
+            }
+        }
+        if is_flow {
+            // The flow mapping's end event spans the `}`.
+            root_end = root_end.min(self.src.len());
+            self.root_insert = RootInsert::Flow {
+                close: root_end,
+                has_entries: !first_key,
+            };
+        } else {
+            self.root_insert = RootInsert::Block {
+                at: line_end_after(self.src, events.content_end),
+                key_col: self.key_col,
+            };
+        }
+        Ok(())
+    }
+
+    fn read_items(
+        &mut self,
+        events: &mut Events<'a>,
+        first: Ev<'a>,
+        key_end: usize,
+    ) -> Result<(), ReadError> {
+        let (event, span) = first;
+        match event {
+            Event::SequenceStart(style, ..) => {
+                let block = style == granit_parser::StructureStyle::Block;
+                let open = offset(&span.end);
+                loop {
+                    let (event, span) = events.next()?;
+                    if matches!(event, Event::SequenceEnd) {
+                        self.container = if block {
+                            ItemsContainer::Block {
+                                insert_at: self
+                                    .items
+                                    .last()
+                                    .map_or(line_end_after(self.src, key_end), |i| i.region.end),
+                            }
+                        } else {
+                            ItemsContainer::Flow {
+                                key_end,
+                                open,
+                                close: offset(&span.start),
+                            }
+                        };
+                        return Ok(());
+                    }
+                    self.read_one_item(events, (event, span), block)?;
+                }
+            }
+            Event::Scalar(ref text, ScalarStyle::Plain, ..)
+                if text.is_empty() || text == "null" || text == "~" =>
+            {
+                let value_end = if text.is_empty() {
+                    key_end
+                } else {
+                    offset(&span.end)
+                };
+                self.container = ItemsContainer::Null {
+                    replace: key_end..value_end,
+                };
+                Ok(())
+            }
+            other => Err(events.error_at(
+                ReadErrorKind::NotAResourceList {
+                    found: format!("`items` is a {}, not a sequence", node_kind_name(&other)),
+                },
+                &span,
+            )),
+        }
+    }
+
+    fn read_one_item(
+        &mut self,
+        events: &mut Events<'a>,
+        first: Ev<'a>,
+        block: bool,
+    ) -> Result<(), ReadError> {
+        let (event, span) = first;
+        let index = self.items.len();
+        if index >= self.limits.max_items {
+            return Err(events.error_at(
+                ReadErrorKind::TooManyItems {
+                    limit: self.limits.max_items,
+                },
+                &span,
+            ));
+        }
+        if !matches!(event, Event::MappingStart(..) | Event::Alias(_)) {
+            return Err(events.error_at(
+                ReadErrorKind::ItemNotAMapping {
+                    index,
+                    found: node_kind_name(&event),
+                },
+                &span,
+            ));
+        }
+        let mut node_start = offset(&span.start);
+        if let Some(tag) = span.tag_start() {
+            node_start = node_start.min(offset(&tag));
+        }
+        let is_mapping = matches!(event, Event::MappingStart(..));
+        events.last_anchor_start = None;
+        if is_mapping {
+            // The anchor event of this node follows it; peeking surfaces it.
+            events.peek()?;
+        }
+        if let Some(anchor) = events.last_anchor_start.take() {
+            node_start = node_start.min(anchor);
+        }
+        let line = span.start.line();
+        let col = span.start.col();
+        let node = events.read_item((event, span))?;
+        let region = if block {
+            let dash = find_dash(self.src, node_start).unwrap_or(node_start);
+            let start = line_start(self.src, dash);
+            if index == 0 {
+                self.item_col = dash - start;
+                self.indent_sequences = self.item_col > self.key_col;
+            }
+            start..line_end_after(self.src, events.content_end)
+        } else {
+            if index == 0 {
+                self.item_col = col;
+            }
+            node_start..events.content_end
+        };
+        self.items
+            .push(make_item(index, region, line, node, &self.limits));
+        Ok(())
+    }
+
+    fn finish(self, source: &'a str, origin: &str) -> Result<ResourceList<'a>, ReadError> {
+        let kind = self.kind.as_deref().unwrap_or("");
+        let api_version = self.api_version.as_deref().unwrap_or("");
+        let accepted = matches!(
+            (api_version, kind),
+            (
+                "config.kubernetes.io/v1" | "config.kubernetes.io/v1beta1",
+                "ResourceList"
+            ) | ("v1", "List")
+        );
+        if !accepted {
+            let found = if kind.is_empty() && api_version.is_empty() {
+                "no apiVersion and kind".to_string()
+            } else {
+                format!("apiVersion `{api_version}`, kind `{kind}`")
+            };
+            return Err(ReadError::new(
+                ReadErrorKind::NotAResourceList {
+                    found: format!(
+                        "{found} (expected apiVersion config.kubernetes.io/v1, kind ResourceList)"
+                    ),
+                },
+                Some(Location { line: 1, column: 1 }),
+                origin,
+            ));
+        }
+        Ok(ResourceList {
+            source,
+            format: self.format,
+            envelope: Envelope::ResourceList,
+            layout: Layout {
+                line_ending: detect_line_ending(source),
+                indent_sequences: self.indent_sequences,
+                item_col: self.item_col,
+                key_col: self.key_col,
+            },
+            items: self.items,
+            container: self.container,
+            function_config: self.function_config,
+            results: self.results,
+            root_insert: self.root_insert,
+        })
+    }
+}

@@ -1,0 +1,294 @@
+//! Writes the output by splicing: every byte outside the edited regions is copied from the
+//! input unchanged, so untouched items keep their comments, quoting, key order and the
+//! orchestrator's annotations.
+
+use std::ops::Range;
+
+use serde_json::Value;
+
+use super::{Envelope, Format, ItemsContainer, ResourceList, RootInsert};
+use crate::yaml::emit::{self, EmitStyle};
+
+/// What the function changes in the list.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Edits {
+    /// Items to drop, by index.
+    pub remove: Vec<usize>,
+    /// Items to overwrite in place (same position), by index.
+    pub replace: Vec<(usize, Value)>,
+    /// New items, appended after the last item in this order.
+    pub append: Vec<Value>,
+    /// `Some` sets the list's `results` (replacing any the input had).
+    pub results: Option<Vec<Value>>,
+}
+
+impl Edits {
+    pub fn is_empty(&self) -> bool {
+        self.remove.is_empty()
+            && self.replace.is_empty()
+            && self.append.is_empty()
+            && self.results.is_none()
+    }
+}
+
+/// A pending replacement of `range` by `text`.
+struct Patch {
+    range: Range<usize>,
+    text: String,
+}
+
+/// The output writer for one [`ResourceList`].
+pub struct Splice<'l, 'a> {
+    list: &'l ResourceList<'a>,
+    style: EmitStyle,
+    patches: Vec<Patch>,
+}
+
+impl<'l, 'a> Splice<'l, 'a> {
+    pub fn new(list: &'l ResourceList<'a>) -> Self {
+        Splice {
+            list,
+            style: list.layout.emit_style(),
+            patches: Vec::new(),
+        }
+    }
+
+    /// The output bytes for `edits`.
+    pub fn write(mut self, edits: &Edits) -> String {
+        if !edits.remove.is_empty() || !edits.replace.is_empty() || !edits.append.is_empty() {
+            self.items(edits);
+        }
+        if let Some(results) = &edits.results {
+            self.results(results);
+        }
+        self.apply()
+    }
+
+    fn nl(&self) -> &'static str {
+        self.style.line_ending.as_str()
+    }
+
+    fn patch(&mut self, range: Range<usize>, text: String) {
+        self.patches.push(Patch { range, text });
+    }
+
+    /// Inserts at `at`, starting a new line first if `at` is in the middle of one.
+    fn insert_lines(&mut self, at: usize, text: String) {
+        let src = self.list.source.as_bytes();
+        let text = if at > 0 && src[at - 1] != b'\n' {
+            format!("{}{text}", self.nl())
+        } else {
+            text
+        };
+        self.patch(at..at, text);
+    }
+
+    fn items(&mut self, edits: &Edits) {
+        let list = self.list;
+        match &list.container {
+            ItemsContainer::Block { insert_at } => {
+                let col = list.layout.item_col;
+                self.region_edits(edits, |s, v| s.block_item(v, col));
+                let text = edits
+                    .append
+                    .iter()
+                    .map(|v| self.block_item(v, col))
+                    .collect::<String>();
+                if !text.is_empty() {
+                    self.insert_lines(*insert_at, text);
+                }
+            }
+            ItemsContainer::Stream { end } => {
+                let first_doc = list.items.is_empty();
+                self.region_edits(edits, |s, v| emit::document(v, &s.style));
+                let mut text = String::new();
+                for (i, value) in edits.append.iter().enumerate() {
+                    if !(first_doc && i == 0 && list.source.trim().is_empty()) {
+                        text.push_str("---");
+                        text.push_str(self.nl());
+                    }
+                    text.push_str(&emit::document(value, &self.style));
+                }
+                if !text.is_empty() {
+                    self.insert_lines(*end, text);
+                }
+            }
+            ItemsContainer::Flow {
+                key_end,
+                open,
+                close,
+            } => self.flow_items(edits, *key_end, *open, *close),
+            ItemsContainer::Null { replace } => {
+                let text = self.new_block_items(&edits.append);
+                self.patch(replace.clone(), text);
+            }
+            ItemsContainer::Missing => {
+                if !edits.append.is_empty() {
+                    self.root_key("items", &Value::Array(edits.append.clone()));
+                }
+            }
+        }
+    }
+
+    /// Removals and in-place replacements of items that have a region of their own.
+    fn region_edits(&mut self, edits: &Edits, render: impl Fn(&Self, &Value) -> String) {
+        for &index in &edits.remove {
+            let region = self.list.items[index].region.clone();
+            self.patch(region, String::new());
+        }
+        for (index, value) in &edits.replace {
+            let item = &self.list.items[*index];
+            let mut text = render(self, value);
+            if self.list.envelope == Envelope::Stream
+                && self.list.source[item.region.clone()].starts_with("---")
+            {
+                text = format!("---{}{text}", self.nl());
+            }
+            self.patch(item.region.clone(), text);
+        }
+    }
+
+    fn block_item(&self, value: &Value, col: usize) -> String {
+        let mut out = " ".repeat(col);
+        out.push_str("- ");
+        emit::write_block_node(&mut out, value, col + 2, &self.style);
+        out
+    }
+
+    /// Items for a list whose `items` had no entries written in block style yet.
+    fn new_block_items(&self, values: &[Value]) -> String {
+        let col = self.list.layout.key_col;
+        let mut text = self.nl().to_string();
+        for value in values {
+            text.push_str(&self.block_item(value, col));
+        }
+        text
+    }
+
+    /// `items: [ ... ]`: kept items are copied as they are; separators follow the input's.
+    fn flow_items(&mut self, edits: &Edits, key_end: usize, open: usize, close: usize) {
+        let list = self.list;
+        let src = list.source;
+        let items = &list.items;
+        if list.format == Format::Yaml && items.is_empty() && !edits.append.is_empty() {
+            // `items: []` in a YAML list becomes a block sequence, as kyaml would write it.
+            let text = self.new_block_items(&edits.append);
+            self.patch(key_end..close + 1, text);
+            return;
+        }
+        let (leading, trailing, joiner) = match (items.first(), items.last()) {
+            (Some(first), Some(last)) => {
+                let joiner = match items.get(1) {
+                    Some(second) => src[first.region.end..second.region.start].to_string(),
+                    None => format!(",{}", whitespace_of(&src[open..first.region.start])),
+                };
+                (
+                    src[open..first.region.start].to_string(),
+                    src[last.region.end..close].to_string(),
+                    joiner,
+                )
+            }
+            _ => {
+                let indent = " ".repeat(list.layout.key_col + 2);
+                let lead = format!("{}{indent}", self.nl());
+                let trail = format!("{}{}", self.nl(), " ".repeat(list.layout.key_col));
+                (lead.clone(), trail, format!(",{lead}"))
+            }
+        };
+        let col = if items.is_empty() {
+            list.layout.key_col + 2
+        } else {
+            list.layout.item_col
+        };
+        let mut parts: Vec<String> = Vec::new();
+        for item in items {
+            if edits.remove.contains(&item.index) {
+                continue;
+            }
+            match edits.replace.iter().find(|(i, _)| *i == item.index) {
+                Some((_, value)) => parts.push(self.json_item(value, col)),
+                None => parts.push(src[item.region.clone()].to_string()),
+            }
+        }
+        for value in &edits.append {
+            parts.push(self.json_item(value, col));
+        }
+        let text = if parts.is_empty() {
+            String::new()
+        } else {
+            format!("{leading}{}{trailing}", parts.join(&joiner))
+        };
+        self.patch(open..close, text);
+    }
+
+    fn json_item(&self, value: &Value, col: usize) -> String {
+        emit::json_pretty(value, col, 2, self.style.line_ending)
+    }
+
+    fn results(&mut self, results: &[Value]) {
+        let value = Value::Array(results.to_vec());
+        match (&self.list.results, &self.list.root_insert) {
+            (Some(range), RootInsert::Block { key_col, .. }) => {
+                let text = self.block_key("results", &value, *key_col);
+                self.patch(range.clone(), text);
+            }
+            (Some(range), RootInsert::Flow { .. }) => {
+                let col = self.list.layout.key_col;
+                let text = emit::json_pretty(&value, col, 2, self.style.line_ending);
+                self.patch(range.clone(), text);
+            }
+            (None, _) => self.root_key("results", &value),
+        }
+    }
+
+    fn block_key(&self, key: &str, value: &Value, key_col: usize) -> String {
+        let mut map = serde_json::Map::new();
+        map.insert(key.to_string(), value.clone());
+        let mut out = " ".repeat(key_col);
+        emit::write_block_node(&mut out, &Value::Object(map), key_col, &self.style);
+        out
+    }
+
+    /// Adds a new key to the root mapping.
+    fn root_key(&mut self, key: &str, value: &Value) {
+        match self.list.root_insert.clone() {
+            RootInsert::Block { at, key_col } => {
+                let text = self.block_key(key, value, key_col);
+                self.insert_lines(at, text);
+            }
+            RootInsert::Flow { close, has_entries } => {
+                let col = self.list.layout.key_col;
+                let indent = " ".repeat(col);
+                let sep = if has_entries { "," } else { "" };
+                let body = emit::json_pretty(value, col, 2, self.style.line_ending);
+                // Keep the closing brace on its own line if it was.
+                let src = self.list.source;
+                let before_close = &src[..close];
+                let trimmed = before_close.trim_end();
+                let text = format!("{sep}{}{indent}\"{key}\": {body}", self.nl());
+                self.patch(trimmed.len()..trimmed.len(), text);
+            }
+        }
+    }
+
+    fn apply(mut self) -> String {
+        self.patches.sort_by_key(|p| (p.range.start, p.range.end));
+        let src = self.list.source;
+        let mut out = String::with_capacity(
+            src.len() + self.patches.iter().map(|p| p.text.len()).sum::<usize>(),
+        );
+        let mut pos = 0;
+        for patch in &self.patches {
+            out.push_str(&src[pos..patch.range.start]);
+            out.push_str(&patch.text);
+            pos = patch.range.end;
+        }
+        out.push_str(&src[pos..]);
+        out
+    }
+}
+
+fn whitespace_of(s: &str) -> &str {
+    let trimmed = s.trim_start_matches(|c: char| c != ' ' && c != '\n' && c != '\r' && c != '\t');
+    &trimmed[..trimmed.len() - trimmed.trim_start().len()]
+}

@@ -1,0 +1,221 @@
+//! A small YAML node tree for the parts of the input the function reads.
+//!
+//! Aliases share their anchor's node through `Rc`, so capturing never expands anything: an
+//! alias bomb costs one pointer per alias. Expansion happens only when a read field is turned
+//! into a value ([`Node::to_json`]), and is bounded by an [`ExpansionBudget`].
+
+use std::fmt;
+use std::rc::Rc;
+
+use serde_json::{Map, Value};
+
+use super::scalar::resolve_plain;
+
+/// One YAML node as written, with aliases already pointing at their anchor's node.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    Scalar(Scalar),
+    Seq(Vec<Rc<Node>>),
+    Map(Vec<(Rc<Node>, Rc<Node>)>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scalar {
+    pub text: String,
+    /// Plain scalars are resolved (`true`, `3`, `null`); quoted and block scalars are strings.
+    pub plain: bool,
+    /// An explicit `!!str` (or any non-core tag) keeps the text a string.
+    pub tagged_str: bool,
+}
+
+/// Why a read field could not be turned into a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TreeError {
+    /// Alias expansion visited more nodes than the budget allows.
+    ExpansionLimit { limit: usize },
+    /// A mapping key is itself a mapping or sequence; Kubernetes objects only have string keys.
+    ComplexKey,
+}
+
+impl fmt::Display for TreeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TreeError::ExpansionLimit { limit } => write!(
+                f,
+                "alias expansion exceeds {limit} nodes (an alias bomb?); write the value out or \
+                 raise --max-alias-expansion"
+            ),
+            TreeError::ComplexKey => {
+                f.write_str("a mapping key is a mapping or sequence; use a string key")
+            }
+        }
+    }
+}
+
+/// Counts nodes produced while expanding; shared across one item so that many small aliases
+/// add up.
+#[derive(Debug)]
+pub struct ExpansionBudget {
+    limit: usize,
+    used: usize,
+}
+
+impl ExpansionBudget {
+    pub fn new(limit: usize) -> Self {
+        ExpansionBudget { limit, used: 0 }
+    }
+
+    fn spend(&mut self) -> Result<(), TreeError> {
+        self.used += 1;
+        if self.used > self.limit {
+            Err(TreeError::ExpansionLimit { limit: self.limit })
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl Node {
+    pub fn as_scalar(&self) -> Option<&Scalar> {
+        match self {
+            Node::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The value under `key` of a mapping, honouring YAML merge keys (`<<`), which Go's YAML
+    /// readers apply: explicit keys win over merged ones, earlier merge sources over later.
+    pub fn get(&self, key: &str) -> Option<&Rc<Node>> {
+        let Node::Map(entries) = self else {
+            return None;
+        };
+        let direct = entries.iter().find(|(k, _)| {
+            k.as_scalar()
+                .is_some_and(|s| s.text == key && !is_merge_key(s))
+        });
+        if let Some((_, v)) = direct {
+            return Some(v);
+        }
+        for (k, v) in entries {
+            if k.as_scalar().is_some_and(is_merge_key) {
+                let sources: Vec<&Rc<Node>> = match &**v {
+                    Node::Seq(items) => items.iter().collect(),
+                    _ => vec![v],
+                };
+                for source in sources {
+                    if let Some(found) = source.get(key) {
+                        return Some(found);
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// Follows a path of mapping keys.
+    pub fn at(&self, path: &[&str]) -> Option<&Rc<Node>> {
+        let (first, rest) = path.split_first()?;
+        let mut node = self.get(first)?;
+        for key in rest {
+            node = node.get(key)?;
+        }
+        Some(node)
+    }
+
+    /// The scalar's text, for fields Kubernetes defines as strings (names, labels): Go reads
+    /// a plain `1.0` there as the string it sees only after a round trip, so the source text is
+    /// the faithful choice.
+    pub fn scalar_text(&self) -> Option<&str> {
+        self.as_scalar().map(|s| s.text.as_str())
+    }
+
+    /// Converts to a JSON value with YAML 1.2 core resolution of plain scalars and merge keys
+    /// applied.
+    pub fn to_json(&self, budget: &mut ExpansionBudget) -> Result<Value, TreeError> {
+        budget.spend()?;
+        Ok(match self {
+            Node::Scalar(s) => scalar_value(s),
+            Node::Seq(items) => Value::Array(
+                items
+                    .iter()
+                    .map(|n| n.to_json(budget))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Node::Map(entries) => {
+                let mut map = Map::new();
+                let mut merged = Vec::new();
+                for (k, v) in entries {
+                    let key = k.as_scalar().ok_or(TreeError::ComplexKey)?;
+                    if is_merge_key(key) {
+                        merged.push(v);
+                        continue;
+                    }
+                    map.insert(key.text.clone(), v.to_json(budget)?);
+                }
+                for source in merged {
+                    let sources: Vec<&Rc<Node>> = match &**source {
+                        Node::Seq(items) => items.iter().collect(),
+                        _ => vec![source],
+                    };
+                    for source in sources {
+                        if let Value::Object(extra) = source.to_json(budget)? {
+                            for (k, v) in extra {
+                                map.entry(k).or_insert(v);
+                            }
+                        }
+                    }
+                }
+                Value::Object(map)
+            }
+        })
+    }
+}
+
+fn is_merge_key(s: &Scalar) -> bool {
+    s.plain && s.text == "<<"
+}
+
+fn scalar_value(s: &Scalar) -> Value {
+    if s.plain && !s.tagged_str {
+        resolve_plain(&s.text)
+    } else {
+        Value::String(s.text.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scalar(text: &str) -> Rc<Node> {
+        Rc::new(Node::Scalar(Scalar {
+            text: text.to_string(),
+            plain: true,
+            tagged_str: false,
+        }))
+    }
+
+    #[test]
+    fn merge_keys_lose_to_explicit_keys() {
+        let base = Rc::new(Node::Map(vec![
+            (scalar("a"), scalar("from-base")),
+            (scalar("b"), scalar("base-b")),
+        ]));
+        let node = Node::Map(vec![(scalar("<<"), base), (scalar("a"), scalar("own"))]);
+        assert_eq!(node.get("a").unwrap().scalar_text(), Some("own"));
+        assert_eq!(node.get("b").unwrap().scalar_text(), Some("base-b"));
+        let json = node.to_json(&mut ExpansionBudget::new(100)).unwrap();
+        assert_eq!(json, serde_json::json!({"a": "own", "b": "base-b"}));
+    }
+
+    #[test]
+    fn shared_aliases_are_bounded_when_expanded() {
+        // Nine levels of nine aliases each: 9^9 leaves if expanded.
+        let mut node = scalar("lol");
+        for _ in 0..9 {
+            node = Rc::new(Node::Seq(vec![node; 9]));
+        }
+        let err = node.to_json(&mut ExpansionBudget::new(10_000)).unwrap_err();
+        assert_eq!(err, TreeError::ExpansionLimit { limit: 10_000 });
+    }
+}
