@@ -117,17 +117,26 @@ pub fn run_legacy_plugin(
 /// The function's work on a read list. Generation plugs in here; reading alone reports the
 /// items whose fields have the wrong shape.
 fn process(list: &ResourceList<'_>) -> (Edits, Vec<KrmResult>) {
+    (Edits::default(), field_problems(list))
+}
+
+/// A field the function reads with a shape Kubernetes would reject (or an alias bomb in it)
+/// is an error: the function cannot say what the object is.
+fn field_problems(list: &ResourceList<'_>) -> Vec<KrmResult> {
     let mut results = Vec::new();
     for item in &list.items {
         for problem in &item.fields.problems {
             results.push(
-                KrmResult::warning(format!("{}: {}", problem.field_path, problem.message))
-                    .about(item)
-                    .at_field(problem.field_path.clone()),
+                KrmResult::error(format!(
+                    "items[{}] (line {}): {}: {}",
+                    item.index, item.line, problem.field_path, problem.message
+                ))
+                .about(item)
+                .at_field(problem.field_path.clone()),
             );
         }
     }
-    (Edits::default(), results)
+    results
 }
 
 /// Applies the edits (or none, on error) and sets the results; errors and warnings are also

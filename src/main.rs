@@ -41,8 +41,10 @@ struct LimitArgs {
     /// Largest input accepted, in bytes.
     #[arg(long, global = true, default_value_t = Limits::DEFAULT_MAX_INPUT_BYTES, value_name = "BYTES")]
     max_input_bytes: usize,
-    /// Deepest nesting of mappings and sequences accepted.
-    #[arg(long, global = true, default_value_t = Limits::default().max_depth, value_name = "LEVELS")]
+    /// Deepest nesting of mappings and sequences accepted (at most 1000, which keeps the
+    /// reader's recursion far from the stack's end).
+    #[arg(long, global = true, default_value_t = Limits::default().max_depth, value_name = "LEVELS",
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1000))]
     max_depth: usize,
     /// Nodes one item's read fields may expand to through YAML aliases.
     #[arg(long, global = true, default_value_t = Limits::default().max_alias_expansion, value_name = "NODES")]

@@ -93,10 +93,11 @@ impl KrmResult {
     pub fn to_line(&self) -> String {
         let mut where_ = Vec::new();
         if let Some(r) = &self.resource_ref {
-            match &r.namespace {
-                Some(ns) => where_.push(format!("{} {ns}/{}", r.kind, r.name)),
-                None => where_.push(format!("{} {}", r.kind, r.name)),
-            }
+            let name = match &r.namespace {
+                Some(ns) => format!("{ns}/{}", r.name),
+                None => r.name.clone(),
+            };
+            where_.push(format!("{} {name}", r.kind).trim().to_string());
         }
         if let Some(field) = &self.field_path {
             where_.push(format!("field {field}"));

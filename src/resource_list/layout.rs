@@ -25,6 +25,60 @@ pub fn line_end_after(src: &str, pos: usize) -> usize {
         .map_or(bytes.len(), |nl| pos + nl + 1)
 }
 
+/// The end of an item whose last content ends at `content_end`: the end of that line, less any
+/// blank lines the parser counted in (a block scalar's span runs over the blank lines after
+/// it, which are gap, not item, unless `|+` keeps them — and then they are only whitespace).
+pub fn item_end(src: &str, start: usize, content_end: usize) -> usize {
+    let mut end = line_end_after(src, content_end);
+    while end > start {
+        let prev = line_start(src, end - 1);
+        if prev < start || !src[prev..end].trim().is_empty() {
+            break;
+        }
+        end = prev;
+    }
+    end
+}
+
+/// Where a block scalar's content really ends. The parser's span for `|`/`>` scalars can run
+/// past less-indented comment lines that follow the scalar; the content is the run of lines
+/// indented at least as deep as its first non-blank line.
+pub fn block_scalar_end(src: &str, start: usize, parser_end: usize) -> usize {
+    let from = line_start(src, start);
+    if has_explicit_indent(src, from) {
+        // `|2`: lines may be shallower than the first; trust the parser.
+        return parser_end;
+    }
+    let mut content_indent = None;
+    let mut end = parser_end.min(start);
+    let mut pos = from;
+    for line in src[from..parser_end].split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let indent = body.len() - body.trim_start_matches(' ').len();
+        if !body.trim().is_empty() {
+            let content = *content_indent.get_or_insert(indent);
+            if indent < content {
+                break;
+            }
+            end = pos + body.len();
+        }
+        pos += line.len();
+    }
+    end.max(start)
+}
+
+/// Whether the block scalar header on the line before `content_line` has an indentation
+/// indicator (`|2`, `>-4`).
+fn has_explicit_indent(src: &str, content_line: usize) -> bool {
+    if content_line == 0 {
+        return false;
+    }
+    let header_line = &src[line_start(src, content_line - 1)..content_line];
+    let header = header_line.split(" #").next().unwrap_or("").trim_end();
+    let token = header.rsplit(' ').next().unwrap_or("");
+    (token.starts_with('|') || token.starts_with('>')) && token.bytes().any(|b| b.is_ascii_digit())
+}
+
 /// The line ending of the first line; new text uses the same.
 pub fn detect_line_ending(src: &str) -> LineEnding {
     match src.find('\n') {

@@ -11,7 +11,9 @@ use granit_parser::{Event, Options, Parser, ScalarStyle, ScanError, Span, StrInp
 
 use super::error::{Location, ReadError, ReadErrorKind};
 use super::fields::ItemFields;
-use super::layout::{detect_line_ending, find_dash, line_end_after, line_start};
+use super::layout::{
+    block_scalar_end, detect_line_ending, find_dash, item_end, line_end_after, line_start,
+};
 use super::{Envelope, Format, Item, ItemsContainer, Layout, ResourceList, RootInsert};
 use crate::limits::Limits;
 use crate::yaml::tree::{Node, Scalar};
@@ -69,7 +71,7 @@ pub fn read_stream<'a>(
                             item_col = span.start.col();
                         }
                         let node = events.read_item((event, span.clone()))?;
-                        let end = line_end_after(source, events.content_end);
+                        let end = item_end(source, region_start, events.content_end);
                         items.push(make_item(
                             items.len(),
                             region_start..end,
@@ -182,6 +184,7 @@ fn node_kind_name(event: &Event<'_>) -> &'static str {
 /// seen, and errors turned into [`ReadError`]s.
 struct Events<'a> {
     parser: Parser<'a, StrInput<'a>>,
+    src: &'a str,
     origin: String,
     anchors: HashMap<usize, Rc<Node>>,
     /// End of the last scalar, alias or flow collection read: where an item's text ends.
@@ -203,6 +206,7 @@ impl<'a> Events<'a> {
         options.flow_nesting_limit = limits.max_depth;
         Events {
             parser: Parser::new_from_str_with_options(src, options),
+            src,
             origin: origin.to_string(),
             anchors: HashMap::new(),
             content_end: 0,
@@ -235,6 +239,11 @@ impl<'a> Events<'a> {
             let (event, span) = self.raw_next()?;
             match event {
                 Event::Anchor(..) => self.last_anchor_start = Some(offset(&span.start)),
+                Event::Scalar(_, ScalarStyle::Literal | ScalarStyle::Folded, ..) => {
+                    self.content_end =
+                        block_scalar_end(self.src, offset(&span.start), offset(&span.end));
+                    return Ok((event, span));
+                }
                 Event::Scalar(..) | Event::Alias(_) => {
                     self.content_end = offset(&span.end);
                     return Ok((event, span));
@@ -269,7 +278,7 @@ impl<'a> Events<'a> {
             column: marker.col() + 1,
         });
         let message = err.info();
-        let kind = if message.contains("nesting") || message.contains("too deep") {
+        let kind = if message.contains("nesting") || message.contains("recursion limit") {
             ReadErrorKind::TooDeep {
                 limit: self.max_depth,
             }
@@ -722,7 +731,7 @@ impl<'a> ListReader<'a> {
                 self.item_col = dash - start;
                 self.indent_sequences = self.item_col > self.key_col;
             }
-            start..line_end_after(self.src, events.content_end)
+            start..item_end(self.src, start, events.content_end)
         } else {
             if index == 0 {
                 self.item_col = col;

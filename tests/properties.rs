@@ -1,0 +1,147 @@
+//! Invariants of the reader and splicer over generated ResourceLists: split-then-join gives the
+//! input back, item regions are exact, and edits leave every other item's bytes alone.
+
+use app_notifications::function::run_krm;
+use app_notifications::limits::Limits;
+use app_notifications::resource_list::{read_resource_list, Edits, Splice};
+use proptest::prelude::*;
+use serde_json::json;
+
+/// Item bodies as they appear after `- ` (first line) with following lines relative to the
+/// item's content column. `{i}` is replaced by a unique number.
+const BODIES: &[&str] = &[
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{i}\ndata:\n  a: \"x\"\n",
+    "# leading comment\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{i} # trailing\n",
+    "kind: ConfigMap\nmetadata: {name: \"é-{i}\", labels: {app.kubernetes.io/name: billing}}\n",
+    "kind: ConfigMap\ndata:\n  keep: |+\n    kept {i}\n\n  folded: >-\n    a\n    b\n  lit: |\n    - not an item\n    key: value\n",
+    "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: &n ks-{i}\n  labels:\n    app.kubernetes.io/name: *n\nspec:\n  sourceRef: {kind: GitRepository, name: flux-system}\n",
+    "{kind: ConfigMap, metadata: {name: flow-{i}}}\n",
+    "kind: 'Quoted'\nmetadata:\n  name: \"q-{i}\"\n  annotations:\n    note: \"multi\\nline ☕\"\n",
+];
+
+const GAPS: &[&str] = &[
+    "",
+    "\n",
+    "# a comment between items\n",
+    "\n  # indented comment\n\n",
+];
+
+#[derive(Debug, Clone)]
+struct Case {
+    indent: usize,
+    crlf: bool,
+    bom: bool,
+    items: Vec<(usize, usize)>, // (body, gap before it)
+    tail: usize,
+}
+
+fn case() -> impl Strategy<Value = Case> {
+    (
+        prop_oneof![Just(0usize), Just(2usize)],
+        any::<bool>(),
+        any::<bool>(),
+        prop::collection::vec((0..BODIES.len(), 0..GAPS.len()), 0..12),
+        0..GAPS.len(),
+    )
+        .prop_map(|(indent, crlf, bom, items, tail)| Case {
+            indent,
+            crlf,
+            bom,
+            items,
+            tail,
+        })
+}
+
+/// Builds the input and the exact text of each item.
+fn build(case: &Case) -> (String, Vec<String>) {
+    let pad = " ".repeat(case.indent);
+    let mut out = String::from("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n");
+    let mut items = Vec::new();
+    for (i, (body, gap)) in case.items.iter().enumerate() {
+        let gap: String = GAPS[*gap]
+            .split_inclusive('\n')
+            .map(|l| {
+                if l.trim().is_empty() {
+                    l.to_string()
+                } else {
+                    format!("{pad}{l}")
+                }
+            })
+            .collect();
+        out.push_str(&gap);
+        let body = BODIES[*body].replace("{i}", &i.to_string());
+        let mut item = String::new();
+        for (n, line) in body.split_inclusive('\n').enumerate() {
+            item.push_str(&pad);
+            item.push_str(if n == 0 {
+                "- "
+            } else if line == "\n" {
+                ""
+            } else {
+                "  "
+            });
+            item.push_str(line);
+        }
+        out.push_str(&item);
+        items.push(item);
+    }
+    out.push_str(GAPS[case.tail]);
+    out.push_str("functionConfig:\n  kind: X\n");
+    if case.crlf {
+        out = out.replace('\n', "\r\n");
+        items = items.iter().map(|i| i.replace('\n', "\r\n")).collect();
+    }
+    if case.bom {
+        out.insert(0, '\u{feff}');
+    }
+    (out, items)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn split_then_join_gives_the_input(case in case()) {
+        let (input, items) = build(&case);
+        let outcome = run_krm(input.as_bytes(), &Limits::default());
+        prop_assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+        prop_assert_eq!(&outcome.stdout, &input);
+        let list = read_resource_list(&input, "t", &Limits::default()).unwrap();
+        prop_assert_eq!(list.items.len(), items.len());
+        // Regions in order, never overlapping, each exactly the item's text; what lies between
+        // them is only gaps (comments and blank lines).
+        let mut pos = input.find("items:").unwrap() + "items:\n".len() + usize::from(case.crlf);
+        for (item, expected) in list.items.iter().zip(&items) {
+            prop_assert!(item.region.start >= pos);
+            prop_assert_eq!(&input[item.region.clone()], expected.as_str());
+            let gap = &input[pos..item.region.start];
+            prop_assert!(gap.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')), "gap {:?}", gap);
+            pos = item.region.end;
+        }
+    }
+
+    #[test]
+    fn edits_leave_other_items_alone(case in case(), remove in prop::collection::vec(any::<bool>(), 12), appended in 0usize..3) {
+        let (input, items) = build(&case);
+        let list = read_resource_list(&input, "t", &Limits::default()).unwrap();
+        let removed: Vec<usize> = (0..items.len()).filter(|&i| remove[i]).collect();
+        let new_items: Vec<_> = (0..appended)
+            .map(|n| json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": format!("new-{n}")}, "data": {"on": "yes", "n": "0755"}}))
+            .collect();
+        let out = Splice::new(&list).write(&Edits { remove: removed.clone(), append: new_items, ..Edits::default() });
+        let again = read_resource_list(&out, "t", &Limits::default()).unwrap_or_else(|e| panic!("{e}\n{out}"));
+        let kept: Vec<&String> = items.iter().enumerate().filter(|(i, _)| !removed.contains(i)).map(|(_, t)| t).collect();
+        prop_assert_eq!(again.items.len(), kept.len() + appended);
+        for (item, expected) in again.items.iter().zip(&kept) {
+            prop_assert_eq!(&out[item.region.clone()], expected.as_str());
+        }
+        for (n, item) in again.items[kept.len()..].iter().enumerate() {
+            prop_assert_eq!(&item.fields.name, &format!("new-{n}"));
+            if case.crlf {
+                prop_assert!(!out[item.region.clone()].replace("\r\n", "").contains('\n'));
+            }
+        }
+        // Running the same edits on the output of no edits changes nothing else.
+        prop_assert_eq!(Splice::new(&again).write(&Edits::default()), out);
+    }
+}
