@@ -651,7 +651,8 @@ def file_header(path: str) -> list:
 
 
 def write_resourcelist(n_apps: int, out) -> int:
-    out.write("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n")
+    out.write("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n")
+    out.write("items:\n" if n_apps else "items: []\n")
     count = 0
     for i in range(n_apps):
         for path, docs in app_files(app_name(i)):

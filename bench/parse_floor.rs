@@ -22,7 +22,9 @@ fn main() -> ExitCode {
 
     let mut input = String::new();
     let read = match &path {
-        Some(p) if p != "-" => std::fs::File::open(p).and_then(|mut f| f.read_to_string(&mut input)),
+        Some(p) if p != "-" => {
+            std::fs::File::open(p).and_then(|mut f| f.read_to_string(&mut input))
+        }
         _ => std::io::stdin().lock().read_to_string(&mut input),
     };
     if let Err(e) = read {

@@ -20,8 +20,9 @@ Host measurements (``--hosts``; slow, each run takes seconds):
 
 Every run is a child process spawned with stdin from the input file and stdout to /dev/null;
 wall time is ``time.perf_counter`` around spawn+wait, peak RSS is ``ru_maxrss`` of that one
-child from ``os.wait4``. Compared commands alternate (A, B, A, B, ...) after one untimed warm-up
-each, so drift (thermal, page cache, other load) hits both alike.
+child from ``os.wait4`` (in separate "clean" launches, see ``run_once``: a child spawned straight
+from this driver inherits the driver's peak RSS). Compared commands alternate (A, B, A, B, ...)
+after one untimed warm-up each, so drift (thermal, page cache, other load) hits both alike.
 
 Usage:
     python3 bench/run.py                 # build, generate bench/out/ if absent, measure
@@ -465,7 +466,8 @@ MEASUREMENTS = [
 def build(args) -> None:
     cmd = ["cargo", "build", "--release", "--bin", "app-notifications", "--example", "parse-floor"]
     print("+ " + " ".join(cmd), file=sys.stderr)
-    subprocess.run(cmd, cwd=REPO, check=True)
+    if subprocess.run(cmd, cwd=REPO).returncode != 0:
+        raise SystemExit("run.py: cargo build failed (is the parse-floor [[example]] in Cargo.toml?)")
 
 
 def main(argv=None) -> int:

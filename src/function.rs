@@ -69,7 +69,7 @@ pub fn run_krm(input: &[u8], limits: &Limits) -> Outcome {
         Ok(list) => list,
         Err(err) => return Outcome::failed(format!("error: {err}\n")),
     };
-    let (edits, results) = process(&list);
+    let (edits, results) = process(&list, limits);
     finish(&list, edits, results, true)
 }
 
@@ -105,7 +105,7 @@ pub fn run_legacy_plugin(
         Ok(list) => list,
         Err(err) => return Outcome::failed(format!("error: {err}\n")),
     };
-    let (edits, results) = process(&list);
+    let (edits, results) = process(&list, limits);
     // A plugin has no results channel: errors fail the build, the rest goes to stderr.
     let mut outcome = finish(&list, edits, results, false);
     if outcome.exit_code != exit::OK {
@@ -114,10 +114,15 @@ pub fn run_legacy_plugin(
     outcome
 }
 
-/// The function's work on a read list. Generation plugs in here; reading alone reports the
-/// items whose fields have the wrong shape.
-fn process(list: &ResourceList<'_>) -> (Edits, Vec<KrmResult>) {
-    (Edits::default(), field_problems(list))
+/// The function's work on a read list: items whose fields have the wrong shape are errors;
+/// otherwise generation decides the edits.
+fn process(list: &ResourceList<'_>, limits: &Limits) -> (Edits, Vec<KrmResult>) {
+    let problems = field_problems(list);
+    if !problems.is_empty() {
+        return (Edits::default(), problems);
+    }
+    let generation = crate::generate::generate(list, limits.max_alias_expansion);
+    (generation.edits, generation.results)
 }
 
 /// A field the function reads with a shape Kubernetes would reject (or an alias bomb in it)

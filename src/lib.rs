@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod function;
+pub mod generate;
 pub mod limits;
 pub mod resource_list;
 pub mod results;

@@ -133,3 +133,45 @@ impl Problem {
         }
     }
 }
+
+/// Sorts problems (stably) into the order their fields appear in `document`, so a report reads
+/// top to bottom like the file. A problem about a missing field sorts with its parent.
+pub(crate) fn sort_by_document(problems: &mut [ConfigError], document: &serde_json::Value) {
+    let mut order = Vec::new();
+    collect_paths(document, String::new(), 0, &mut order);
+    let position = |path: &str| {
+        order
+            .iter()
+            .enumerate()
+            .filter(|(_, known)| {
+                path.strip_prefix(known.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+            })
+            .max_by_key(|(_, known)| known.len())
+            .map_or(0, |(i, _)| i)
+    };
+    problems.sort_by_cached_key(|problem| position(&problem.field_path));
+}
+
+// Deeper values are never part of a valid config; the bound keeps hostile input from
+// exhausting the stack.
+const MAX_DEPTH: usize = 32;
+
+fn collect_paths(value: &serde_json::Value, path: String, depth: usize, order: &mut Vec<String>) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let children: Vec<(String, &serde_json::Value)> = match value {
+        serde_json::Value::Object(map) => map.iter().map(|(k, v)| (field(&path, k), v)).collect(),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (index(&path, i), v))
+            .collect(),
+        _ => Vec::new(),
+    };
+    order.push(path);
+    for (child, item) in children {
+        collect_paths(item, child, depth + 1, order);
+    }
+}

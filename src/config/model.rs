@@ -21,8 +21,10 @@ pub use super::provider_type::ProviderType;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AppNotifications {
     /// Always `app-notifications.dev/v1alpha1`.
+    #[schemars(extend("const" = "app-notifications.dev/v1alpha1"))]
     pub api_version: String,
     /// Always `AppNotifications`.
+    #[schemars(extend("const" = "AppNotifications"))]
     pub kind: String,
     /// Standard object metadata. `name` is the default app name; `namespace` is the default
     /// placement namespace.
@@ -143,7 +145,9 @@ pub enum SelectorOperator {
 }
 
 /// A kind of Flux applier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 pub enum ApplierKind {
     /// `kustomize.toolkit.fluxcd.io` Kustomization.
     Kustomization,

@@ -20,7 +20,7 @@ const VALUE_RULE: &str = "a label value is empty or at most 63 letters, digits, 
 pub(crate) fn dns_label(what: &str, value: &str) -> Result<(), Problem> {
     label_reason(value).map_err(|reason| {
         let mut hint = format!("{what}s are {LABEL_RULE}");
-        if let Some(fixed) = as_label(value) {
+        if let Some(fixed) = repaired(value, false) {
             hint.push_str(&format!("; try `{fixed}`"));
         }
         Problem::new(format!("invalid {what} `{value}`: {reason}")).hint(hint)
@@ -30,8 +30,11 @@ pub(crate) fn dns_label(what: &str, value: &str) -> Result<(), Problem> {
 /// `value` must be a DNS-1123 subdomain (the syntax of most Kubernetes object names).
 pub(crate) fn dns_subdomain(what: &str, value: &str) -> Result<(), Problem> {
     subdomain_reason(value).map_err(|reason| {
-        Problem::new(format!("invalid {what} `{value}`: {reason}"))
-            .hint(format!("{what}s are {SUBDOMAIN_RULE}"))
+        let mut hint = format!("{what}s are {SUBDOMAIN_RULE}");
+        if let Some(fixed) = repaired(value, true) {
+            hint.push_str(&format!("; try `{fixed}`"));
+        }
+        Problem::new(format!("invalid {what} `{value}`: {reason}")).hint(hint)
     })
 }
 
@@ -64,10 +67,7 @@ fn subdomain_reason(value: &str) -> Result<(), String> {
             "contains `{bad}`; only lowercase letters, digits, `-` and `.` are allowed"
         ));
     }
-    if value
-        .split('.')
-        .any(|part| dns_part(part, "").is_err())
-    {
+    if value.split('.').any(|part| dns_part(part, "").is_err()) {
         return Err(
             "each `.`-separated part must start and end with a lowercase letter or digit".into(),
         );
@@ -120,7 +120,9 @@ fn check_len(value: &str, max: usize) -> Result<(), String> {
     }
     let len = value.chars().count();
     if len > max {
-        return Err(format!("is {len} characters long; at most {max} are allowed"));
+        return Err(format!(
+            "is {len} characters long; at most {max} are allowed"
+        ));
     }
     Ok(())
 }
@@ -146,22 +148,34 @@ fn starts_and_ends_alphanumeric(value: &str, ok: impl Fn(char) -> bool) -> bool 
     value.chars().next().is_some_and(&ok) && value.chars().last().is_some_and(&ok)
 }
 
-/// The nearest DNS-1123 label to `value`, offered as a fix when it is a real name.
-fn as_label(value: &str) -> Option<String> {
+/// The nearest DNS-1123 label (or subdomain) to `value`, offered as a fix when it is a real
+/// name.
+fn repaired(value: &str, dots: bool) -> Option<String> {
+    let max = if dots { SUBDOMAIN_MAX } else { LABEL_MAX };
     let mapped: String = value
         .chars()
         .map(|c| {
             let c = c.to_ascii_lowercase();
-            if is_dns_char(c) {
+            if is_dns_char(c) || (dots && c == '.') {
                 c
             } else {
                 '-'
             }
         })
         .collect();
-    let trimmed: String = mapped.trim_matches('-').chars().take(LABEL_MAX).collect();
-    let fixed = trimmed.trim_end_matches('-');
-    (!fixed.is_empty() && fixed != value && label_reason(fixed).is_ok()).then(|| fixed.to_owned())
+    let parts: Vec<&str> = mapped
+        .split('.')
+        .map(|part| part.trim_matches('-'))
+        .filter(|part| !part.is_empty())
+        .collect();
+    let joined: String = parts.join(".").chars().take(max).collect();
+    let fixed = joined.trim_end_matches(['-', '.']);
+    let valid = if dots {
+        subdomain_reason(fixed).is_ok()
+    } else {
+        label_reason(fixed).is_ok()
+    };
+    (valid && fixed != value).then(|| fixed.to_owned())
 }
 
 #[cfg(test)]
@@ -176,7 +190,11 @@ mod tests {
         assert!(label_reason(&"a".repeat(64)).is_err());
         assert!(label_reason("-a").is_err());
         assert!(label_reason("a.b").is_err());
-        assert_eq!(as_label("Billing_API").as_deref(), Some("billing-api"));
+        assert_eq!(
+            repaired("Billing_API", false).as_deref(),
+            Some("billing-api")
+        );
+        assert_eq!(repaired("Slack..Prod", true).as_deref(), Some("slack.prod"));
     }
 
     #[test]

@@ -16,7 +16,12 @@ use super::suggest::{backticked, closest};
 /// and ill-typed fields are removed, ill-typed list items become `null` (so indices in later
 /// messages still match the user's file), and `null` in an optional field counts as absent
 /// (YAML's `key:` with nothing after it).
-pub(crate) fn check(schema: &Value, root_def: &str, value: &Value, path: &str) -> (Value, Vec<ConfigError>) {
+pub(crate) fn check(
+    schema: &Value,
+    root_def: &str,
+    value: &Value,
+    path: &str,
+) -> (Value, Vec<ConfigError>) {
     let mut walker = Walker {
         root: schema,
         errors: Vec::new(),
@@ -33,7 +38,13 @@ struct Walker<'s> {
 }
 
 impl<'s> Walker<'s> {
-    fn walk(&mut self, schema: &'s Value, def: Option<&'s str>, value: &Value, path: &str) -> Option<Value> {
+    fn walk(
+        &mut self,
+        schema: &'s Value,
+        def: Option<&'s str>,
+        value: &Value,
+        path: &str,
+    ) -> Option<Value> {
         let (schema, def) = self.resolve(schema, def);
         if let Some(allowed) = enum_values(schema) {
             return self.walk_enum(&allowed, value, path);
@@ -65,7 +76,11 @@ impl<'s> Walker<'s> {
         }
     }
 
-    fn resolve(&self, mut schema: &'s Value, mut def: Option<&'s str>) -> (&'s Value, Option<&'s str>) {
+    fn resolve(
+        &self,
+        mut schema: &'s Value,
+        mut def: Option<&'s str>,
+    ) -> (&'s Value, Option<&'s str>) {
         // The model has no recursive types; the bound only guards against a malformed schema.
         for _ in 0..16 {
             let Some(target) = schema.get("$ref").and_then(Value::as_str) else {
@@ -87,10 +102,11 @@ impl<'s> Walker<'s> {
 
     fn walk_enum(&mut self, allowed: &[&str], value: &Value, path: &str) -> Option<Value> {
         let Value::String(text) = value else {
-            self.errors.push(type_error(&["string"], value, path).with_hint(format!(
-                "valid values: {}",
-                backticked(allowed.iter().copied())
-            )));
+            self.errors
+                .push(type_error(&["string"], value, path).with_hint(format!(
+                    "valid values: {}",
+                    backticked(allowed.iter().copied())
+                )));
             return None;
         };
         if allowed.contains(&text.as_str()) {
@@ -100,10 +116,11 @@ impl<'s> Walker<'s> {
             Some(near) => format!("invalid value `{text}`; did you mean `{near}`?"),
             None => format!("invalid value `{text}`"),
         };
-        self.errors.push(
-            ConfigError::new(path, message)
-                .with_hint(format!("valid values: {}", backticked(allowed.iter().copied()))),
-        );
+        self.errors
+            .push(ConfigError::new(path, message).with_hint(format!(
+                "valid values: {}",
+                backticked(allowed.iter().copied())
+            )));
         None
     }
 
@@ -185,7 +202,8 @@ impl<'s> Walker<'s> {
                 let names: Vec<&str> = properties
                     .map(|p| p.keys().map(String::as_str).collect())
                     .unwrap_or_default();
-                self.errors.push(unknown_field(def, key, &names, &item_path));
+                self.errors
+                    .push(unknown_field(def, key, &names, &item_path));
             } else {
                 kept.insert(key.clone(), item.clone());
             }
@@ -198,7 +216,13 @@ impl<'s> Walker<'s> {
         Value::Object(kept)
     }
 
-    fn walk_array(&mut self, schema: &'s Value, def: Option<&'s str>, items: &[Value], path: &str) -> Value {
+    fn walk_array(
+        &mut self,
+        schema: &'s Value,
+        def: Option<&'s str>,
+        items: &[Value],
+        path: &str,
+    ) -> Value {
         if let Some(min) = schema.get("minItems").and_then(Value::as_u64) {
             if (items.len() as u64) < min {
                 self.errors.push(too_few_items(def, path, min));
@@ -297,7 +321,10 @@ fn type_error(expected: &[&str], value: &Value, path: &str) -> ConfigError {
     } else {
         wanted.join(" or ")
     };
-    let error = ConfigError::new(path, format!("expected {wanted}, got {}", value_name(value)));
+    let error = ConfigError::new(
+        path,
+        format!("expected {wanted}, got {}", value_name(value)),
+    );
     let wants = |t: &str| expected.contains(&t);
     match value {
         // YAML 1.2 reads unquoted 2024, 1.0 or true as non-strings.
@@ -320,10 +347,24 @@ fn type_error(expected: &[&str], value: &Value, path: &str) -> ConfigError {
 fn missing(def: Option<&str>, name: &str, path: &str) -> ConfigError {
     let error = ConfigError::new(path, "missing required field");
     let hint = match (def.unwrap_or_default(), name) {
-        ("Route", "providerRef") => "the name of the Flux Provider to send to, e.g. `providerRef: slack`",
+        ("Route", "providerRef") => {
+            "the name of the Flux Provider to send to, e.g. `providerRef: slack`"
+        }
         ("Provider", "type") => "one of Flux's Provider types, e.g. `type: slack`",
-        ("Spec", "alerts") => "list at least one route, e.g. `alerts: [{name: default, providerRef: slack}]`",
+        ("Spec", "alerts") => {
+            "list at least one route, e.g. `alerts: [{name: default, providerRef: slack}]`"
+        }
         ("ObjectMeta", "name") => "every config needs a name; it is also the default app name",
+        ("AppNotifications", "metadata") => {
+            "e.g. `metadata: {name: billing}`; the name is also the default app name"
+        }
+        ("AppNotifications", "spec") => {
+            "e.g. `spec: {alerts: [{name: default, providerRef: slack}]}`"
+        }
+        ("Provider" | "ProviderOverride", "name") => "Providers are referenced and merged by name",
+        ("LabelSelectorRequirement", "operator") => {
+            "one of `In`, `NotIn`, `Exists`, `DoesNotExist`"
+        }
         _ => return error,
     };
     error.with_hint(hint)
@@ -349,7 +390,8 @@ const ROUTE_FIELDS: &[&str] = &[
     "suspend",
 ];
 
-const ENVIRONMENT_FIELDS: &str = "`alerts`, `providers`, `placement`, `eventMetadata` and `disabled`";
+const ENVIRONMENT_FIELDS: &str =
+    "`alerts`, `providers`, `placement`, `eventMetadata` and `disabled`";
 
 fn unknown_field(def: Option<&str>, key: &str, names: &[&str], path: &str) -> ConfigError {
     let valid = format!("valid fields: {}", backticked(names.iter().copied()));

@@ -3,7 +3,10 @@
 /// The candidate closest to `input` (case-insensitive optimal string alignment distance: edits,
 /// plus swaps of adjacent characters), if it is close enough to be a likely typo. Ties go to
 /// the earlier candidate, so callers list candidates in their documented order.
-pub(crate) fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let input: Vec<char> = input.to_lowercase().chars().collect();
     let mut best: Option<(usize, &'a str)> = None;
     for candidate in candidates {
@@ -34,7 +37,9 @@ fn osa_distance(a: &[char], b: &[char]) -> usize {
         current[0] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (previous[j] + 1).min(current[j - 1] + 1).min(previous[j - 1] + cost);
+            let mut d = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 d = d.min(before[j - 2] + 1);
             }
@@ -62,7 +67,10 @@ mod tests {
     #[test]
     fn distances() {
         let d = |a: &str, b: &str| {
-            osa_distance(&a.chars().collect::<Vec<_>>(), &b.chars().collect::<Vec<_>>())
+            osa_distance(
+                &a.chars().collect::<Vec<_>>(),
+                &b.chars().collect::<Vec<_>>(),
+            )
         };
         assert_eq!(d("", "abc"), 3);
         assert_eq!(d("eror", "error"), 1);

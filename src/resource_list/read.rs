@@ -70,7 +70,7 @@ pub fn read_stream<'a>(
                         if items.is_empty() {
                             item_col = span.start.col();
                         }
-                        let node = events.read_item((event, span.clone()))?;
+                        let node = events.read_item((event, span))?;
                         let end = item_end(source, region_start, events.content_end);
                         items.push(make_item(
                             items.len(),

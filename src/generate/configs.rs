@@ -1,0 +1,244 @@
+//! Where configs come from (DESIGN "Where configs come from"): the functionConfig when it is
+//! an `AppNotifications` (or a ConfigMap with data), and every `AppNotifications` item.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use serde_json::Value;
+
+use super::inventory::{qualified, LOCAL_CONFIG};
+use crate::config::{self, AppNotifications, ConfigError};
+use crate::resource_list::{Item, ResourceList};
+use crate::results::KrmResult;
+use crate::yaml::tree::{ExpansionBudget, Node};
+
+/// One config that takes part in the run.
+#[derive(Debug)]
+pub struct Config<'l> {
+    pub config: AppNotifications,
+    /// The item the config was read from (for the functionConfig: the item kpt or kustomize
+    /// echoed, if any). Decides the output directory and where messages point.
+    pub item: Option<&'l Item>,
+    /// `<namespace>/<name>` of the config object: the value of the ownership annotation.
+    pub owner: String,
+}
+
+/// All configs of the run.
+#[derive(Debug, Default)]
+pub struct Configs<'l> {
+    /// Sorted by owner, so that output never depends on input order.
+    pub configs: Vec<Config<'l>>,
+    /// Whether configs are discovered from items (a transformer at a fleet root): generated
+    /// objects whose config is gone are then pruned.
+    pub discovery: bool,
+    /// Indices of the items that are configs (passed through, never appliers).
+    pub config_items: Vec<usize>,
+    pub results: Vec<KrmResult>,
+}
+
+const CONFIG_GROUP: &str = "app-notifications.dev";
+
+fn is_config_item(item: &Item) -> bool {
+    item.fields.kind == config::KIND && item.fields.group() == CONFIG_GROUP
+}
+
+/// Reads every config of the run; problems become error results.
+pub fn collect<'l>(list: &'l ResourceList<'_>, alias_budget: usize) -> Configs<'l> {
+    let mut out = Configs::default();
+    let function_config = list
+        .function_config
+        .as_ref()
+        .map(|node| function_config_value(node, alias_budget, &mut out.results))
+        .unwrap_or(None);
+    // The identity (kind, namespace, name) of the functionConfig: an item with the same is the
+    // functionConfig echoed back, not a second config.
+    let fc_identity = function_config.as_ref().map(identity);
+    let mut fc_item = None;
+    let mut item_configs = Vec::new();
+    for item in &list.items {
+        let is_config = is_config_item(item);
+        if is_config {
+            out.config_items.push(item.index);
+        }
+        let item_identity = (
+            item.fields.kind.clone(),
+            item.fields.namespace.clone(),
+            item.fields.name.clone(),
+        );
+        if fc_identity.as_ref() == Some(&item_identity) {
+            fc_item = Some(item);
+            continue;
+        }
+        if is_config {
+            item_configs.push(item);
+        }
+    }
+    out.discovery = function_config.is_none() || !item_configs.is_empty();
+
+    if let Some(value) = function_config {
+        let owner = owner_of(&value);
+        match config::load_function_config(&value) {
+            Ok(loaded) => {
+                report_warnings(&loaded.warnings, fc_item, &mut out.results);
+                out.configs.push(Config {
+                    config: loaded.config,
+                    item: fc_item,
+                    owner,
+                });
+            }
+            Err(errors) => report_errors(&errors, "functionConfig", fc_item, &mut out.results),
+        }
+    }
+    for item in item_configs {
+        if item.fields.annotation(LOCAL_CONFIG) != Some("true") {
+            out.results.push(
+                KrmResult::warning(format!(
+                    "AppNotifications {} lacks the annotation {LOCAL_CONFIG}: \"true\"; \
+                     without it kustomize and kpt may apply it to the cluster",
+                    qualified(item.fields.namespace.as_deref(), &item.fields.name)
+                ))
+                .about(item)
+                .at_field(format!("metadata.annotations[{LOCAL_CONFIG}]")),
+            );
+        }
+        let value = match item.node.to_json(&mut ExpansionBudget::new(alias_budget)) {
+            Ok(value) => value,
+            Err(err) => {
+                out.results
+                    .push(KrmResult::error(err.to_string()).about(item));
+                continue;
+            }
+        };
+        match config::load(&value) {
+            Ok(loaded) => {
+                report_warnings(&loaded.warnings, Some(item), &mut out.results);
+                out.configs.push(Config {
+                    config: loaded.config,
+                    item: Some(item),
+                    owner: owner_of(&value),
+                });
+            }
+            Err(errors) => {
+                let what = format!(
+                    "AppNotifications {}",
+                    qualified(item.fields.namespace.as_deref(), &item.fields.name)
+                );
+                report_errors(&errors, &what, Some(item), &mut out.results);
+            }
+        }
+    }
+    out.configs.sort_by(|a, b| a.owner.cmp(&b.owner));
+    check_one_config_per_app(&out.configs, &mut out.results);
+    out
+}
+
+/// The functionConfig as a value, if it configures anything: a ConfigMap without data (kpt's
+/// way of passing nothing) and other kinds leave discovery to the items.
+fn function_config_value(
+    node: &Rc<Node>,
+    alias_budget: usize,
+    results: &mut Vec<KrmResult>,
+) -> Option<Value> {
+    let value = match node.to_json(&mut ExpansionBudget::new(alias_budget)) {
+        Ok(value) => value,
+        Err(err) => {
+            results.push(KrmResult::error(format!("functionConfig: {err}")));
+            return None;
+        }
+    };
+    let kind = value.get("kind").and_then(Value::as_str).unwrap_or("");
+    match kind {
+        k if k == config::KIND => Some(value),
+        "ConfigMap" => {
+            let has_data = value
+                .get("data")
+                .and_then(Value::as_object)
+                .is_some_and(|data| !data.is_empty());
+            has_data.then_some(value)
+        }
+        _ => None,
+    }
+}
+
+fn identity(value: &Value) -> (String, Option<String>, String) {
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or("").to_string();
+    let metadata = value.get("metadata");
+    let namespace = text(metadata.and_then(|m| m.get("namespace")));
+    (
+        text(value.get("kind")),
+        (!namespace.is_empty()).then_some(namespace),
+        text(metadata.and_then(|m| m.get("name"))),
+    )
+}
+
+fn owner_of(value: &Value) -> String {
+    let (_, namespace, name) = identity(value);
+    qualified(namespace.as_deref(), &name)
+}
+
+fn report_errors(
+    errors: &[ConfigError],
+    what: &str,
+    item: Option<&Item>,
+    results: &mut Vec<KrmResult>,
+) {
+    for error in errors {
+        let mut result = KrmResult::error(format!("{what}: {error}"));
+        if !error.field_path.is_empty() {
+            result = result.at_field(error.field_path.clone());
+        }
+        if let Some(item) = item {
+            result = result.about(item).at_field(error.field_path.clone());
+        }
+        results.push(result);
+    }
+}
+
+fn report_warnings(warnings: &[ConfigError], item: Option<&Item>, results: &mut Vec<KrmResult>) {
+    for warning in warnings {
+        let mut result = KrmResult::warning(warning.to_string());
+        if let Some(item) = item {
+            result = result.about(item);
+        }
+        if !warning.field_path.is_empty() {
+            result = result.at_field(warning.field_path.clone());
+        }
+        results.push(result);
+    }
+}
+
+/// Two different configs for one app in one namespace would fight over the same Alerts.
+fn check_one_config_per_app(configs: &[Config<'_>], results: &mut Vec<KrmResult>) {
+    let mut by_app: BTreeMap<(String, Option<String>), Vec<&Config<'_>>> = BTreeMap::new();
+    for c in configs {
+        let key = (
+            c.config.app().to_string(),
+            c.config.metadata.namespace.clone(),
+        );
+        by_app.entry(key).or_default().push(c);
+    }
+    for ((app, namespace), group) in by_app {
+        if group.len() < 2 {
+            continue;
+        }
+        let places: Vec<String> = group
+            .iter()
+            .map(|c| match c.item.and_then(crate::results::file_of) {
+                Some(file) => format!("{} ({})", c.owner, file.path),
+                None => format!("{} (functionConfig)", c.owner),
+            })
+            .collect();
+        let mut result = KrmResult::error(format!(
+            "two configs for app {app}{}: {} (hint: keep one AppNotifications per app and \
+             namespace; environments go under spec.environments)",
+            namespace
+                .map(|ns| format!(" in namespace {ns}"))
+                .unwrap_or_default(),
+            places.join(", ")
+        ));
+        if let Some(item) = group[1].item {
+            result = result.about(item);
+        }
+        results.push(result);
+    }
+}

@@ -1,0 +1,332 @@
+//! What one app instance's Alerts must cover (DESIGN "Semantics" 1, 2, 4, 5, 6): its appliers,
+//! its sources, how they are grouped into Alerts by namespace, and the eventSources entries.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::inventory::{is_applier, is_source, is_source_kind, qualified};
+use super::objects::EventSource;
+use crate::config::{AppNotifications, EventSources, LabelSelector, PlacementMode, Sources};
+use crate::resource_list::Item;
+use crate::results::KrmResult;
+
+/// An object an Alert covers.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Covered {
+    pub is_source: bool,
+    pub kind: String,
+    pub namespace: Option<String>,
+    pub name: String,
+    /// Carries the app's labels, so a `name: '*'` + matchLabels entry can match it.
+    pub labelled: bool,
+}
+
+/// The app in one environment.
+#[derive(Debug)]
+pub struct Instance<'l> {
+    pub environment: Option<String>,
+    pub appliers: Vec<&'l Item>,
+    pub sources: Vec<&'l Item>,
+}
+
+/// The appliers and owned sources of the app, split into instances by environment.
+pub fn instances<'l>(
+    config: &AppNotifications,
+    items: &[&'l Item],
+    results: &mut Vec<KrmResult>,
+    about: impl Fn(KrmResult) -> KrmResult,
+) -> Vec<Instance<'l>> {
+    let selector = config.selector();
+    let kinds: Vec<&str> = config
+        .spec
+        .appliers
+        .iter()
+        .map(|k| match k {
+            crate::config::ApplierKind::Kustomization => "Kustomization",
+            crate::config::ApplierKind::HelmRelease => "HelmRelease",
+        })
+        .collect();
+    let appliers: Vec<&Item> = items
+        .iter()
+        .copied()
+        .filter(|i| is_applier(&i.fields, &kinds) && selector.matches(&i.fields.labels))
+        .collect();
+    let sources: Vec<&Item> = items
+        .iter()
+        .copied()
+        .filter(|i| is_source(&i.fields) && selector.matches(&i.fields.labels))
+        .collect();
+    if let Some(env) = &config.spec.environment {
+        return vec![Instance {
+            environment: Some(env.clone()),
+            appliers,
+            sources,
+        }];
+    }
+    let Some(label) = &config.spec.environment_label else {
+        return vec![Instance {
+            environment: None,
+            appliers,
+            sources,
+        }];
+    };
+    let unlabelled: Vec<String> = appliers
+        .iter()
+        .filter(|i| !i.fields.labels.contains_key(label))
+        .map(|i| describe(i))
+        .collect();
+    if !unlabelled.is_empty() {
+        results.push(
+            about(KrmResult::error(format!(
+            "spec.environmentLabel is {label}, but these appliers of app {} lack that label: {} \
+             (hint: label each applier with its environment, or set spec.environment for a \
+             build of one environment)",
+            config.app(),
+            unlabelled.join(", ")
+        )))
+            .at_field("spec.environmentLabel"),
+        );
+        return Vec::new();
+    }
+    let envs: BTreeSet<&str> = appliers
+        .iter()
+        .filter_map(|i| i.fields.labels.get(label).map(String::as_str))
+        .collect();
+    envs.into_iter()
+        .map(|env| Instance {
+            environment: Some(env.to_string()),
+            appliers: appliers
+                .iter()
+                .copied()
+                .filter(|i| i.fields.labels.get(label).map(String::as_str) == Some(env))
+                .collect(),
+            // An owned source with the label belongs to its environment only; without it, to
+            // every environment.
+            sources: sources
+                .iter()
+                .copied()
+                .filter(|i| i.fields.labels.get(label).is_none_or(|v| v == env))
+                .collect(),
+        })
+        .collect()
+}
+
+/// `Kind namespace/name` of an item, for messages.
+pub fn describe(item: &Item) -> String {
+    format!(
+        "{} {}",
+        item.fields.kind,
+        qualified(item.fields.namespace.as_deref(), &item.fields.name)
+    )
+}
+
+/// The objects an instance covers: its appliers, then its sources per `spec.sources`.
+pub fn covered(
+    config: &AppNotifications,
+    instance: &Instance<'_>,
+    results: &mut Vec<KrmResult>,
+    about: impl Fn(KrmResult) -> KrmResult,
+) -> Vec<Covered> {
+    let mut out = BTreeSet::new();
+    for item in &instance.appliers {
+        out.insert(Covered {
+            is_source: false,
+            kind: item.fields.kind.clone(),
+            namespace: item.fields.namespace.clone(),
+            name: item.fields.name.clone(),
+            labelled: true,
+        });
+    }
+    if config.spec.sources == Sources::None {
+        return out.into_iter().collect();
+    }
+    for item in &instance.sources {
+        out.insert(Covered {
+            is_source: true,
+            kind: item.fields.kind.clone(),
+            namespace: item.fields.namespace.clone(),
+            name: item.fields.name.clone(),
+            labelled: true,
+        });
+    }
+    for hr in instance
+        .appliers
+        .iter()
+        .filter(|i| i.fields.kind == "HelmRelease")
+    {
+        let Some(chart_source) = hr
+            .fields
+            .source_refs
+            .iter()
+            .find(|r| r.field == "spec.chart.spec.sourceRef")
+        else {
+            continue;
+        };
+        // source-controller names the chart `<hr-namespace>-<hr-name>` and puts it next to the
+        // chart's source; without the HelmRelease's namespace the name is unknowable.
+        let Some(hr_ns) = &hr.fields.namespace else {
+            results.push(about(KrmResult::warning(format!(
+                "HelmRelease {} has no namespace in the build, so the name of its HelmChart \
+                 (<namespace>-{}) is unknown and the chart is not covered (hint: set \
+                 metadata.namespace on the HelmRelease)",
+                hr.fields.name, hr.fields.name
+            ))));
+            continue;
+        };
+        out.insert(Covered {
+            is_source: true,
+            kind: "HelmChart".into(),
+            namespace: Some(
+                chart_source
+                    .target
+                    .namespace
+                    .clone()
+                    .unwrap_or_else(|| hr_ns.clone()),
+            ),
+            name: format!("{hr_ns}-{}", hr.fields.name),
+            labelled: false,
+        });
+    }
+    if config.spec.sources == Sources::Referenced {
+        for applier in &instance.appliers {
+            for reference in &applier.fields.source_refs {
+                if !is_source_kind(&reference.target.kind) {
+                    continue;
+                }
+                let namespace = reference
+                    .target
+                    .namespace
+                    .clone()
+                    .or_else(|| applier.fields.namespace.clone());
+                let candidate = Covered {
+                    is_source: true,
+                    kind: reference.target.kind.clone(),
+                    namespace,
+                    name: reference.target.name.clone(),
+                    labelled: false,
+                };
+                let labelled = Covered {
+                    labelled: true,
+                    ..candidate.clone()
+                };
+                if !out.contains(&labelled) {
+                    out.insert(candidate);
+                }
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// One Alert's worth of coverage: where it goes and what it covers.
+#[derive(Debug)]
+pub struct Group {
+    pub namespace: Option<String>,
+    pub covered: Vec<Covered>,
+}
+
+/// Groups covered objects into Alerts by placement (DESIGN "Semantics" 6).
+pub fn place(
+    placement_namespace: Option<&str>,
+    mode: PlacementMode,
+    covered: Vec<Covered>,
+) -> Result<Vec<Group>, Vec<String>> {
+    let applier_namespaces: BTreeSet<Option<&str>> = covered
+        .iter()
+        .filter(|c| !c.is_source)
+        .map(|c| c.namespace.as_deref())
+        .collect();
+    match mode {
+        PlacementMode::Single => {
+            let namespaced: Vec<&str> = applier_namespaces.iter().flatten().copied().collect();
+            let namespace = match (placement_namespace, namespaced.as_slice()) {
+                (Some(ns), _) => Some(ns.to_string()),
+                (None, []) => None,
+                (None, [one]) => Some(one.to_string()),
+                (None, many) => return Err(many.iter().map(|s| s.to_string()).collect()),
+            };
+            Ok(vec![Group { namespace, covered }])
+        }
+        PlacementMode::PerNamespace => Ok(applier_namespaces
+            .into_iter()
+            .map(|ns| Group {
+                namespace: ns
+                    .map(str::to_string)
+                    .or(placement_namespace.map(str::to_string)),
+                covered: covered
+                    .iter()
+                    .filter(|c| c.namespace.as_deref() == ns)
+                    .cloned()
+                    .collect(),
+            })
+            .collect()),
+    }
+}
+
+/// The eventSources entries for a group (DESIGN "Semantics" 5), deduplicated and sorted:
+/// appliers first, then sources; by kind, namespace, name.
+pub fn event_sources(
+    strategy: EventSources,
+    group: &Group,
+    match_labels: &BTreeMap<String, String>,
+) -> Vec<EventSource> {
+    let mut out = BTreeSet::new();
+    let by_name = |c: &Covered| EventSource {
+        is_source: c.is_source,
+        kind: c.kind.clone(),
+        namespace: c.namespace.clone(),
+        name: c.name.clone(),
+        match_labels: BTreeMap::new(),
+    };
+    for c in &group.covered {
+        let wildcard = strategy != EventSources::Names && c.labelled;
+        if strategy != EventSources::Selector || !c.labelled {
+            out.insert(by_name(c));
+        }
+        if wildcard {
+            out.insert(EventSource {
+                is_source: c.is_source,
+                kind: c.kind.clone(),
+                namespace: c.namespace.clone(),
+                name: "*".into(),
+                match_labels: match_labels.clone(),
+            });
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// A build that shows no items at all (a `generators:` entry sees only its config): with the
+/// selector strategy, one wildcard entry per applier kind in the placement namespace.
+pub fn generator_event_sources(
+    kinds: &[&str],
+    namespace: Option<&str>,
+    match_labels: &BTreeMap<String, String>,
+) -> Vec<EventSource> {
+    let mut out: Vec<EventSource> = kinds
+        .iter()
+        .map(|kind| EventSource {
+            is_source: false,
+            kind: kind.to_string(),
+            namespace: namespace.map(str::to_string),
+            name: "*".into(),
+            match_labels: match_labels.clone(),
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The labels a wildcard entry matches on: the selector's matchLabels plus, with
+/// `environmentLabel`, the instance's environment, so one instance's Alert never matches
+/// another's appliers in a shared namespace.
+pub fn wildcard_labels(
+    selector: &LabelSelector,
+    environment_label: Option<&str>,
+    environment: Option<&str>,
+) -> BTreeMap<String, String> {
+    let mut labels = selector.match_labels.clone();
+    if let (Some(label), Some(env)) = (environment_label, environment) {
+        labels.insert(label.to_string(), env.to_string());
+    }
+    labels
+}

@@ -1,0 +1,401 @@
+//! Generation: configs → app instances → Alerts and Providers → edits of the list.
+//!
+//! The steps follow kyaml's function framework: load the configs, default and validate them
+//! (in [`crate::config`]), then filter the items and produce results.
+
+mod configs;
+mod coverage;
+pub mod inventory;
+mod objects;
+mod output;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::config::{EventSources, Route};
+use crate::resource_list::{Edits, Item, ResourceList};
+use crate::results::{has_errors, KrmResult};
+use configs::Config;
+use coverage::{Covered, Group};
+use inventory::{generated_by, is_provider, qualified};
+use objects::{AlertSpec, EventSource};
+pub use output::Generated;
+
+/// The outcome of generation: the edits to apply (none on error) and the results.
+#[derive(Debug, Default)]
+pub struct Generation {
+    pub edits: Edits,
+    pub results: Vec<KrmResult>,
+    pub objects: Vec<Generated>,
+}
+
+/// Runs generation over a read list.
+pub fn generate(list: &ResourceList<'_>, alias_budget: usize) -> Generation {
+    let configs = configs::collect(list, alias_budget);
+    let mut results = configs.results;
+    if has_errors(&results) {
+        return Generation {
+            results,
+            ..Generation::default()
+        };
+    }
+    let config_items: BTreeSet<usize> = configs.config_items.iter().copied().collect();
+    // Objects generated earlier are replaced, never inputs; configs are not resources.
+    let candidates: Vec<&Item> = list
+        .items
+        .iter()
+        .filter(|i| !config_items.contains(&i.index) && generated_by(i).is_none())
+        .collect();
+    let mut objects = Vec::new();
+    let mut providers = ProviderSet::default();
+    for (rank, config) in configs.configs.iter().enumerate() {
+        let mut run = ConfigRun {
+            rank,
+            config,
+            candidates: &candidates,
+            all_items: &list.items,
+            results: &mut results,
+            objects: &mut objects,
+            providers: &mut providers,
+        };
+        run.generate();
+    }
+    if has_errors(&results) {
+        return Generation {
+            results,
+            ..Generation::default()
+        };
+    }
+    // Configs run in owner order; within a config, Alerts then Providers, by namespace and name.
+    objects.sort_by(|a, b| {
+        let rank = |g: &Generated| (g.kind != "Alert", g.namespace.clone(), g.name.clone());
+        (a.owner_rank, rank(a)).cmp(&(b.owner_rank, rank(b)))
+    });
+    let owners: BTreeSet<String> = configs.configs.iter().map(|c| c.owner.clone()).collect();
+    match output::plan(list, &owners, configs.discovery, objects.clone()) {
+        Ok(edits) => Generation {
+            edits,
+            results,
+            objects,
+        },
+        Err(errors) => {
+            results.extend(errors);
+            Generation {
+                results,
+                ..Generation::default()
+            }
+        }
+    }
+}
+
+/// Providers generated so far, by namespace and name, with the config that first defined
+/// each: identical duplicates merge, different ones conflict.
+#[derive(Default)]
+struct ProviderSet {
+    seen: BTreeMap<(Option<String>, String), (Value, String)>,
+}
+
+/// Generation for one config.
+struct ConfigRun<'r, 'l> {
+    /// Position of the config in owner order.
+    rank: usize,
+    config: &'r Config<'l>,
+    candidates: &'r [&'l Item],
+    all_items: &'l [Item],
+    results: &'r mut Vec<KrmResult>,
+    objects: &'r mut Vec<Generated>,
+    providers: &'r mut ProviderSet,
+}
+
+impl ConfigRun<'_, '_> {
+    fn about(&self, result: KrmResult) -> KrmResult {
+        match self.config.item {
+            Some(item) => result.about(item),
+            None => result,
+        }
+    }
+
+    fn applier_kinds(&self) -> Vec<&'static str> {
+        self.config
+            .config
+            .spec
+            .appliers
+            .iter()
+            .map(|k| match k {
+                crate::config::ApplierKind::Kustomization => "Kustomization",
+                crate::config::ApplierKind::HelmRelease => "HelmRelease",
+            })
+            .collect()
+    }
+
+    fn output_path(&self) -> String {
+        let cfg = &self.config.config;
+        let config_path = self
+            .config
+            .item
+            .and_then(crate::results::file_of)
+            .map(|f| f.path);
+        output::output_path(
+            config_path.as_deref(),
+            &cfg.metadata.name,
+            cfg.spec.output_path.as_deref(),
+        )
+    }
+
+    fn generate(&mut self) {
+        let cfg = &self.config.config;
+        let about = |r: KrmResult| match self.config.item {
+            Some(item) => r.about(item),
+            None => r,
+        };
+        let mut results = Vec::new();
+        let instances = coverage::instances(cfg, self.candidates, &mut results, about);
+        self.results.extend(results);
+        if has_errors(self.results) {
+            return;
+        }
+        let no_appliers = instances.iter().all(|i| i.appliers.is_empty());
+        if no_appliers {
+            self.no_appliers_visible();
+            return;
+        }
+        for instance in &instances {
+            let Some(effective) = cfg.for_environment(instance.environment.as_deref()) else {
+                let env = instance.environment.as_deref().unwrap_or_default();
+                let message = format!(
+                    "app {}: environment {env} is disabled; no Alert generated",
+                    cfg.app()
+                );
+                let result = self.about(KrmResult::info(message));
+                self.results.push(result);
+                continue;
+            };
+            let mut results = Vec::new();
+            let covered = coverage::covered(cfg, instance, &mut results, about);
+            self.results.extend(results);
+            let groups = match coverage::place(
+                effective.placement.namespace.as_deref(),
+                effective.placement.mode,
+                covered,
+            ) {
+                Ok(groups) => groups,
+                Err(namespaces) => {
+                    let message = format!(
+                        "the appliers of app {}{} are in several namespaces ({}) and no Alert \
+                         namespace is set (hint: set spec.placement.namespace or \
+                         metadata.namespace, or use spec.placement.mode: perNamespace)",
+                        cfg.app(),
+                        env_suffix(instance.environment.as_deref()),
+                        namespaces.join(", ")
+                    );
+                    let result = self.about(KrmResult::error(message).at_field("spec.placement"));
+                    self.results.push(result);
+                    continue;
+                }
+            };
+            let labels = coverage::wildcard_labels(
+                &cfg.selector(),
+                cfg.spec.environment_label.as_deref(),
+                instance.environment.as_deref(),
+            );
+            for group in &groups {
+                let entries = coverage::event_sources(cfg.spec.event_sources, group, &labels);
+                for route in &effective.routes {
+                    self.alert(
+                        instance.environment.as_deref(),
+                        route,
+                        group.namespace.as_deref(),
+                        &entries,
+                        &summary(group),
+                    );
+                    self.provider(route, group.namespace.as_deref(), &effective.providers);
+                }
+            }
+        }
+    }
+
+    /// Nothing to cover: the generator case (no items visible) or a selector that matches no
+    /// applier.
+    fn no_appliers_visible(&mut self) {
+        let cfg = &self.config.config;
+        let visible = !self.candidates.is_empty();
+        let selector = cfg.selector();
+        let selector_text = selector
+            .match_labels
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        if visible {
+            let message = format!(
+                "no applier ({}) in the input matches the selector {selector_text} of app {} \
+                 (hint: label the app's Kustomizations and HelmReleases with {selector_text}, or \
+                 set spec.selector)",
+                self.applier_kinds().join(", "),
+                cfg.app()
+            );
+            let result = self.about(KrmResult::error(message).at_field("spec.selector"));
+            self.results.push(result);
+            return;
+        }
+        if cfg.spec.event_sources != EventSources::Selector || cfg.spec.environment_label.is_some()
+        {
+            let what = if cfg.spec.environment_label.is_some() {
+                "spec.environmentLabel needs the appliers in the input"
+            } else {
+                "eventSources: names needs the appliers in the input"
+            };
+            let message = format!(
+                "no applier of app {} is visible; {what} (hint: listed under `generators:`? use \
+                 `transformers:` or `eventSources: selector`)",
+                cfg.app()
+            );
+            let result = self.about(KrmResult::error(message).at_field("spec.eventSources"));
+            self.results.push(result);
+            return;
+        }
+        let env = cfg.spec.environment.clone();
+        let Some(effective) = cfg.for_environment(env.as_deref()) else {
+            return;
+        };
+        let namespace = effective.placement.namespace.clone();
+        let labels = coverage::wildcard_labels(&selector, None, None);
+        let kinds = self.applier_kinds();
+        let entries = coverage::generator_event_sources(&kinds, namespace.as_deref(), &labels);
+        let what = format!(
+            "every {} labelled {selector_text}{}",
+            kinds.join(" and "),
+            namespace
+                .as_deref()
+                .map(|ns| format!(" in namespace {ns}"))
+                .unwrap_or_default()
+        );
+        for route in &effective.routes {
+            self.alert(env.as_deref(), route, namespace.as_deref(), &entries, &what);
+            self.provider(route, namespace.as_deref(), &effective.providers);
+        }
+    }
+
+    fn alert(
+        &mut self,
+        env: Option<&str>,
+        route: &Route,
+        namespace: Option<&str>,
+        entries: &[EventSource],
+        covers: &str,
+    ) {
+        let cfg = &self.config.config;
+        let name = objects::alert_name(cfg.app(), env, &route.name);
+        let selector = cfg.selector();
+        let value = objects::alert(&AlertSpec {
+            name: name.clone(),
+            namespace: namespace.map(str::to_string),
+            app_labels: &selector.match_labels,
+            environment: env,
+            owner: &self.config.owner,
+            app: cfg.app(),
+            route,
+            event_sources: entries,
+        });
+        let message = format!(
+            "Alert {} → Provider {}: {covers}",
+            qualified(namespace, &name),
+            route.provider_ref.name
+        );
+        let result = self.about(KrmResult::info(message));
+        self.results.push(result);
+        self.objects.push(Generated {
+            value,
+            kind: "Alert".into(),
+            namespace: namespace.map(str::to_string),
+            name,
+            path: self.output_path(),
+            owner_rank: self.rank,
+        });
+    }
+
+    /// The route's Provider: generated when the config defines it (once per namespace), else
+    /// it must exist; a warning says so when the build does not show it.
+    fn provider(
+        &mut self,
+        route: &Route,
+        namespace: Option<&str>,
+        defined: &[crate::config::Provider],
+    ) {
+        let name = &route.provider_ref.name;
+        let Some(provider) = defined.iter().find(|p| &p.name == name) else {
+            let present = self.all_items.iter().any(|i| {
+                is_provider(&i.fields)
+                    && &i.fields.name == name
+                    && i.fields.namespace.as_deref() == namespace
+            });
+            if !present {
+                let message =
+                    format!(
+                    "providerRef {name} of app {} is neither generated nor in the build; it must \
+                     exist in the cluster{} (hint: define it under spec.providers to generate it)",
+                    self.config.config.app(),
+                    namespace.map(|ns| format!(" in namespace {ns}")).unwrap_or_default()
+                );
+                let result = self.about(KrmResult::warning(message));
+                if !self.results.contains(&result) {
+                    self.results.push(result);
+                }
+            }
+            return;
+        };
+        let value = objects::provider(provider, namespace, &self.config.owner);
+        let key = (namespace.map(str::to_string), name.clone());
+        match self.providers.seen.get(&key) {
+            Some((existing, _)) if existing["spec"] == value["spec"] => {}
+            Some((_, first_owner)) => {
+                let message = format!(
+                    "Provider {} is defined by {first_owner} and {} with different settings \
+                     (hint: define it the same way in both, or give them different names)",
+                    qualified(namespace, name),
+                    self.config.owner
+                );
+                let result = self.about(KrmResult::error(message).at_field("spec.providers"));
+                self.results.push(result);
+            }
+            None => {
+                self.providers
+                    .seen
+                    .insert(key, (value.clone(), self.config.owner.clone()));
+                self.objects.push(Generated {
+                    value,
+                    kind: "Provider".into(),
+                    namespace: namespace.map(str::to_string),
+                    name: name.clone(),
+                    path: self.output_path(),
+                    owner_rank: self.rank,
+                });
+            }
+        }
+    }
+}
+
+fn env_suffix(env: Option<&str>) -> String {
+    env.map(|e| format!(" in environment {e}"))
+        .unwrap_or_default()
+}
+
+/// "3 Kustomization, 2 HelmRelease, 1 HelmChart": Kustomizations, HelmReleases, then sources
+/// by kind.
+fn summary(group: &Group) -> String {
+    let mut counts: BTreeMap<(bool, bool, &str), usize> = BTreeMap::new();
+    for Covered {
+        is_source, kind, ..
+    } in &group.covered
+    {
+        *counts
+            .entry((*is_source, kind != "Kustomization", kind))
+            .or_default() += 1;
+    }
+    counts
+        .iter()
+        .map(|((_, _, kind), n)| format!("{n} {kind}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

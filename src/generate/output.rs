@@ -1,0 +1,195 @@
+//! Ownership, idempotence and pruning (DESIGN "Semantics" 9): which input items the generated
+//! objects replace, which are dropped, and where new ones are written.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{json, Value};
+
+use super::coverage::describe;
+use super::inventory::{generated_by, GENERATED_BY};
+use crate::resource_list::{Edits, Item, ResourceList};
+use crate::results::KrmResult;
+
+pub const PATH: &str = "internal.config.kubernetes.io/path";
+pub const INDEX: &str = "internal.config.kubernetes.io/index";
+pub const LEGACY_PATH: &str = "config.kubernetes.io/path";
+pub const LEGACY_INDEX: &str = "config.kubernetes.io/index";
+
+/// A generated object and where it belongs.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    pub value: Value,
+    pub kind: String,
+    pub namespace: Option<String>,
+    pub name: String,
+    /// The file new objects of its config go to.
+    pub path: String,
+    /// Position of its config in owner order; output follows it.
+    pub owner_rank: usize,
+}
+
+type Identity = (String, Option<String>, String);
+
+fn identity_of(item: &Item) -> Identity {
+    (
+        item.fields.kind.clone(),
+        item.fields.namespace.clone(),
+        item.fields.name.clone(),
+    )
+}
+
+/// The file for a config's objects: `spec.outputPath`, else `<config name>.notifications.yaml`,
+/// both relative to the directory of the file the config came from.
+pub fn output_path(
+    config_path: Option<&str>,
+    config_name: &str,
+    output_path: Option<&str>,
+) -> String {
+    let dir = config_path
+        .and_then(|p| p.rsplit_once('/').map(|(dir, _)| dir))
+        .unwrap_or("");
+    let file = match output_path {
+        Some(p) => p.to_string(),
+        None => format!("{config_name}.notifications.yaml"),
+    };
+    if dir.is_empty() {
+        file
+    } else {
+        format!("{dir}/{file}")
+    }
+}
+
+/// Turns the generated objects into edits of the list.
+///
+/// `owners` are the configs processed in this run; with `discovery`, objects generated for any
+/// config not in the run are pruned too.
+pub fn plan(
+    list: &ResourceList<'_>,
+    owners: &BTreeSet<String>,
+    discovery: bool,
+    objects: Vec<Generated>,
+) -> Result<Edits, Vec<KrmResult>> {
+    let mut owned: BTreeMap<Identity, &Item> = BTreeMap::new();
+    let mut stale = Vec::new();
+    for item in &list.items {
+        let Some(owner) = generated_by(item) else {
+            continue;
+        };
+        if owners.contains(owner) {
+            owned.insert(identity_of(item), item);
+        } else if discovery {
+            stale.push(item.index);
+        }
+    }
+    check_user_files(list, &objects)?;
+    let mut next_index: BTreeMap<String, u64> = BTreeMap::new();
+    for item in &list.items {
+        if let (Some(path), Some(index)) = (
+            item.fields
+                .annotation(PATH)
+                .or(item.fields.annotation(LEGACY_PATH)),
+            item_index(item),
+        ) {
+            let next = next_index.entry(path.to_string()).or_default();
+            *next = (*next).max(index + 1);
+        }
+    }
+    let mut edits = Edits::default();
+    let mut replaced = BTreeSet::new();
+    for mut object in objects {
+        let key = (
+            object.kind.clone(),
+            object.namespace.clone(),
+            object.name.clone(),
+        );
+        if let Some(old) = owned.get(&key) {
+            carry_orchestrator_annotations(&mut object.value, old);
+            replaced.insert(old.index);
+            edits.replace.push((old.index, object.value));
+        } else {
+            let next = next_index.entry(object.path.clone()).or_default();
+            set_path(&mut object.value, &object.path, *next);
+            *next += 1;
+            edits.append.push(object.value);
+        }
+    }
+    for item in owned.values() {
+        if !replaced.contains(&item.index) {
+            edits.remove.push(item.index);
+        }
+    }
+    edits.remove.extend(stale);
+    edits.remove.sort_unstable();
+    edits.replace.sort_by_key(|(index, _)| *index);
+    Ok(edits)
+}
+
+fn item_index(item: &Item) -> Option<u64> {
+    item.fields
+        .annotation(INDEX)
+        .or(item.fields.annotation(LEGACY_INDEX))
+        .and_then(|i| i.parse().ok())
+}
+
+/// Generated objects only go to files that hold nothing else: never into a user's file.
+fn check_user_files(list: &ResourceList<'_>, objects: &[Generated]) -> Result<(), Vec<KrmResult>> {
+    let paths: BTreeSet<&str> = objects.iter().map(|o| o.path.as_str()).collect();
+    let mut errors = Vec::new();
+    for item in &list.items {
+        if item.fields.annotation(GENERATED_BY).is_some() {
+            continue;
+        }
+        let path = item
+            .fields
+            .annotation(PATH)
+            .or(item.fields.annotation(LEGACY_PATH));
+        if let Some(path) = path.filter(|p| paths.contains(p)) {
+            errors.push(
+                KrmResult::error(format!(
+                    "the output file {path} holds {}, which app-notifications did not generate; \
+                     it never writes into a user's file (hint: set spec.outputPath to a file of \
+                     its own)",
+                    describe(item)
+                ))
+                .about(item),
+            );
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+fn annotations(value: &mut Value) -> &mut serde_json::Map<String, Value> {
+    let meta = value["metadata"]
+        .as_object_mut()
+        .expect("generated objects have metadata");
+    meta.entry("annotations")
+        .or_insert_with(|| json!({}))
+        .as_object_mut()
+        .expect("annotations are a map")
+}
+
+fn set_path(value: &mut Value, path: &str, index: u64) {
+    let annotations = annotations(value);
+    annotations.insert(LEGACY_INDEX.into(), json!(index.to_string()));
+    annotations.insert(LEGACY_PATH.into(), json!(path));
+    annotations.insert(INDEX.into(), json!(index.to_string()));
+    annotations.insert(PATH.into(), json!(path));
+}
+
+/// The replaced item's place in the package (path, index, and the orchestrator's id that lets
+/// kpt keep its comments) carries over to its replacement.
+fn carry_orchestrator_annotations(value: &mut Value, old: &Item) {
+    let annotations = annotations(value);
+    for (key, v) in &old.fields.annotations {
+        let orchestrator = key.starts_with("config.kubernetes.io/")
+            || key.starts_with("internal.config.kubernetes.io/")
+            || key == "config.k8s.io/id";
+        if orchestrator && key != "config.kubernetes.io/local-config" {
+            annotations.insert(key.clone(), json!(v));
+        }
+    }
+}
