@@ -4,22 +4,23 @@
 
 use crate::limits::Limits;
 use crate::resource_list::{
-    read_resource_list, read_stream, Edits, ReadError, ReadErrorKind, ResourceList, Splice,
+    read_resource_list, read_stream, Edits, ReadError, ReadErrorKind, Rendered, ResourceList,
+    Splice,
 };
 use crate::results::{has_errors, KrmResult};
 
-/// What a run produced: the bytes for stdout and stderr and the exit code.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outcome {
-    pub stdout: String,
+/// What a run produced: stdout (the input with patches, borrowed), stderr and the exit code.
+#[derive(Debug)]
+pub struct Outcome<'a> {
+    pub stdout: Rendered<'a>,
     pub stderr: String,
     pub exit_code: i32,
 }
 
-impl Outcome {
+impl Outcome<'_> {
     fn failed(stderr: String) -> Self {
         Outcome {
-            stdout: String::new(),
+            stdout: Rendered::default(),
             stderr,
             exit_code: 1,
         }
@@ -60,7 +61,7 @@ pub fn decode<'a>(input: &'a [u8], origin: &str, limits: &Limits) -> Result<&'a 
 }
 
 /// KRM mode: a ResourceList in, a ResourceList out.
-pub fn run_krm(input: &[u8], limits: &Limits) -> Outcome {
+pub fn run_krm<'a>(input: &'a [u8], limits: &Limits) -> Outcome<'a> {
     let text = match decode(input, "stdin", limits) {
         Ok(text) => text,
         Err(err) => return Outcome::failed(format!("error: {err}\n")),
@@ -75,12 +76,12 @@ pub fn run_krm(input: &[u8], limits: &Limits) -> Outcome {
 
 /// Kustomize legacy exec plugin mode: `config` is the plugin's config file (argv[1]), `input`
 /// the YAML stream of resources on stdin.
-pub fn run_legacy_plugin(
+pub fn run_legacy_plugin<'a>(
     config: &[u8],
     config_origin: &str,
-    input: &[u8],
+    input: &'a [u8],
     limits: &Limits,
-) -> Outcome {
+) -> Outcome<'a> {
     let config_text = match decode(config, config_origin, limits) {
         Ok(text) => text,
         Err(err) => return Outcome::failed(format!("error: {err}\n")),
@@ -109,7 +110,7 @@ pub fn run_legacy_plugin(
     // A plugin has no results channel: errors fail the build, the rest goes to stderr.
     let mut outcome = finish(&list, edits, results, false);
     if outcome.exit_code != exit::OK {
-        outcome.stdout.clear();
+        outcome.stdout = Rendered::default();
     }
     outcome
 }
@@ -146,12 +147,12 @@ fn field_problems(list: &ResourceList<'_>) -> Vec<KrmResult> {
 
 /// Applies the edits (or none, on error) and sets the results; errors and warnings are also
 /// written to stderr, where kustomize and CI logs show them.
-fn finish(
-    list: &ResourceList<'_>,
+fn finish<'a>(
+    list: &ResourceList<'a>,
     mut edits: Edits,
     results: Vec<KrmResult>,
     with_results: bool,
-) -> Outcome {
+) -> Outcome<'a> {
     let failed = has_errors(&results);
     if failed {
         // Nothing lost: on error the items go back exactly as they came.
@@ -166,7 +167,7 @@ fn finish(
         .map(|r| format!("{}\n", r.to_line()))
         .collect();
     Outcome {
-        stdout: Splice::new(list).write(&edits),
+        stdout: Splice::new(list).render(&edits),
         stderr,
         exit_code: if failed {
             exit::FUNCTION_ERROR

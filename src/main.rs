@@ -131,10 +131,11 @@ fn read_stdin(limits: &Limits) -> Result<Vec<u8>> {
     Ok(input)
 }
 
-fn emit(outcome: Outcome) -> Result<i32> {
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(outcome.stdout.as_bytes())
+fn emit(outcome: Outcome<'_>) -> Result<i32> {
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    outcome
+        .stdout
+        .write_to(&mut stdout)
         .and_then(|()| stdout.flush())
         .context("writing stdout")?;
     if !outcome.stderr.is_empty() {

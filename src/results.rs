@@ -72,13 +72,13 @@ impl KrmResult {
 
     /// Points the result at an input item: its identity and the file the orchestrator read it
     /// from.
-    pub fn about(mut self, item: &Item) -> Self {
+    pub fn about(mut self, item: &Item<'_>) -> Self {
         let f = &item.fields;
         self.resource_ref = Some(ResourceRef {
-            api_version: f.api_version.clone(),
-            kind: f.kind.clone(),
-            name: f.name.clone(),
-            namespace: f.namespace.clone(),
+            api_version: f.api_version.to_string(),
+            kind: f.kind.to_string(),
+            name: f.name.to_string(),
+            namespace: f.namespace().map(str::to_string),
         });
         self.file = file_of(item);
         self
@@ -143,7 +143,7 @@ impl KrmResult {
 
 /// The file an item came from, from the orchestrator's annotations (kpt's internal ones first,
 /// then the legacy ones kustomize writes).
-pub fn file_of(item: &Item) -> Option<FileRef> {
+pub fn file_of(item: &Item<'_>) -> Option<FileRef> {
     let f = &item.fields;
     let path = f
         .annotation("internal.config.kubernetes.io/path")

@@ -62,7 +62,7 @@ fn corpus_passes_through_byte_for_byte() {
             file.display(),
             outcome.stderr
         );
-        assert_eq!(outcome.stdout, input, "{}", file.display());
+        assert_eq!(outcome.stdout.to_string(), input, "{}", file.display());
         let list = read(&input);
         assert_eq!(list.items.len(), items.len(), "{}", file.display());
         for (i, item) in items.iter().enumerate() {
@@ -113,7 +113,7 @@ fn corpus_streams_pass_through_byte_for_byte() {
             text.as_bytes(),
             &Limits::default(),
         );
-        assert_eq!(outcome.stdout, text, "{}", file.display());
+        assert_eq!(outcome.stdout.to_string(), text, "{}", file.display());
     }
     assert!(streams > 300, "only {streams} resource files");
 }
@@ -160,15 +160,21 @@ fn fields_are_read_with_aliases_and_merge_keys_resolved() {
     let hr = &list.items[0].fields;
     assert_eq!(hr.name, "cloudflare-dns");
     assert_eq!(hr.namespace.as_deref(), Some("network"));
-    assert_eq!(hr.labels["app.kubernetes.io/name"], "cloudflare-dns");
+    assert_eq!(
+        hr.label("app.kubernetes.io/name").unwrap(),
+        "cloudflare-dns"
+    );
     assert_eq!(hr.group(), "helm.toolkit.fluxcd.io");
     assert_eq!(hr.source_refs.len(), 1);
     assert_eq!(hr.source_refs[0].field, "spec.chart.spec.sourceRef");
     assert_eq!(hr.source_refs[0].target.name, "charts");
     let ks = &list.items[1].fields;
     assert_eq!(ks.namespace, None);
-    assert_eq!(ks.labels["app.kubernetes.io/name"], "cloudflare-dns");
-    assert_eq!(ks.labels["tier"], "config");
+    assert_eq!(
+        ks.label("app.kubernetes.io/name").unwrap(),
+        "cloudflare-dns"
+    );
+    assert_eq!(ks.label("tier").unwrap(), "config");
     assert_eq!(ks.source_refs[0].target.kind, "GitRepository");
     assert!(ks.problems.is_empty() && hr.problems.is_empty());
 }
@@ -238,7 +244,7 @@ fn edge_cases_pass_through_with_exact_regions() {
     for (name, input, regions) in EDGE_CASES {
         let outcome = run_krm(input.as_bytes(), &Limits::default());
         assert_eq!(outcome.exit_code, 0, "{name}: {}", outcome.stderr);
-        assert_eq!(&outcome.stdout, input, "{name}");
+        assert_eq!(&outcome.stdout.to_string(), input, "{name}");
         let list = read(input);
         let got: Vec<&str> = (0..list.items.len()).map(|i| region(&list, i)).collect();
         assert_eq!(&got, regions, "{name}");
@@ -251,7 +257,7 @@ fn edge_cases_pass_through_with_bom_and_crlf() {
         let crlf = format!("\u{feff}{}", input.replace('\n', "\r\n"));
         let outcome = run_krm(crlf.as_bytes(), &Limits::default());
         assert_eq!(outcome.exit_code, 0, "{name}: {}", outcome.stderr);
-        assert_eq!(outcome.stdout, crlf, "{name}");
+        assert_eq!(outcome.stdout.to_string(), crlf, "{name}");
         let list = read(&crlf);
         assert_eq!(list.items.len(), regions.len(), "{name}");
         for (i, expected) in regions.iter().enumerate() {
@@ -271,7 +277,7 @@ fn json_resource_list_is_read_as_json() {
     assert_eq!(list.format, Format::Json);
     assert_eq!(list.items[0].fields.name, "a");
     assert_eq!(region(&list, 1), "{\"kind\": \"B\"}");
-    assert_eq!(run_krm(input.as_bytes(), &Limits::default()).stdout, input);
+    assert_eq!(run_krm(input.as_bytes(), &Limits::default()).stdout.to_string(), input);
 }
 
 /// Applies `edits`, re-reads the output and returns it.

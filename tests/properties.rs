@@ -105,7 +105,7 @@ proptest! {
         let (input, items) = build(&case);
         let outcome = run_krm(input.as_bytes(), &Limits::default());
         prop_assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
-        prop_assert_eq!(&outcome.stdout, &input);
+        prop_assert_eq!(&outcome.stdout.to_string(), &input);
         let list = read_resource_list(&input, "t", &Limits::default()).unwrap();
         prop_assert_eq!(list.items.len(), items.len());
         // Regions in order, never overlapping, each exactly the item's text; what lies between

@@ -4,7 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::error::{field, ConfigError, Loaded};
+use super::error::{field, sort_by_document, ConfigError, Loaded};
 use super::load::load;
 use super::model::DEFAULT_ROUTE;
 use super::suggest::{backticked, closest};
@@ -31,9 +31,6 @@ pub fn from_config_map(value: &Value) -> Result<Loaded, Vec<ConfigError>> {
     let mut errors = Vec::new();
     let metadata = value.get("metadata");
     let name = metadata.and_then(|m| m.get("name")).and_then(Value::as_str);
-    let namespace = metadata
-        .and_then(|m| m.get("namespace"))
-        .and_then(Value::as_str);
     let data = read_data(value.get("data"), &mut errors);
     let given = |key: &str| {
         data.get(key)
@@ -52,7 +49,7 @@ pub fn from_config_map(value: &Value) -> Result<Loaded, Vec<ConfigError>> {
             .with_hint("set `app`, e.g. `app=billing`"),
         );
     }
-    let config = translate(name, namespace, &data);
+    let config = translate(metadata, &data);
     match load(&config) {
         Ok(mut loaded) if errors.is_empty() => {
             warnings.extend(
@@ -67,6 +64,7 @@ pub fn from_config_map(value: &Value) -> Result<Loaded, Vec<ConfigError>> {
         Ok(_) => Err(errors),
         Err(found) => {
             errors.extend(found.into_iter().map(|e| relocate(e, app_from_name)));
+            sort_by_document(&mut errors, value);
             Err(errors)
         }
     }
@@ -145,19 +143,22 @@ fn kind_of(value: &Value) -> &'static str {
     }
 }
 
-fn translate(name: Option<&str>, namespace: Option<&str>, data: &Map<String, Value>) -> Value {
+fn translate(metadata: Option<&Value>, data: &Map<String, Value>) -> Value {
     let given = |key: &str| {
         data.get(key)
             .and_then(Value::as_str)
             .filter(|v| !v.is_empty())
     };
-    let mut metadata = Map::new();
-    if let Some(name) = name {
-        metadata.insert("name".into(), json!(name));
+    // Copied as written, so that a malformed name is reported at `metadata.name`; the
+    // ConfigMap's other metadata (labels, orchestrator annotations) is not the config's.
+    let source = |key: &str| metadata.and_then(|m| m.get(key)).filter(|v| !v.is_null());
+    let mut copied = Map::new();
+    for key in ["name", "namespace"] {
+        if let Some(value) = source(key) {
+            copied.insert(key.into(), value.clone());
+        }
     }
-    if let Some(namespace) = namespace.filter(|ns| !ns.is_empty()) {
-        metadata.insert("namespace".into(), json!(namespace));
-    }
+    let name = source("name").and_then(Value::as_str);
     let mut spec = Map::new();
     if let Some(app) = given("app").or(name) {
         spec.insert("app".into(), json!(app));
@@ -182,7 +183,7 @@ fn translate(name: Option<&str>, namespace: Option<&str>, data: &Map<String, Val
     json!({
         "apiVersion": API_VERSION,
         "kind": KIND,
-        "metadata": metadata,
+        "metadata": copied,
         "spec": spec,
     })
 }

@@ -135,20 +135,30 @@ impl Problem {
 }
 
 /// Sorts problems (stably) into the order their fields appear in `document`, so a report reads
-/// top to bottom like the file. A problem about a missing field sorts with its parent.
+/// top to bottom like the file. A problem about a missing field sorts after everything else
+/// in the map that lacks it.
 pub(crate) fn sort_by_document(problems: &mut [ConfigError], document: &serde_json::Value) {
     let mut order = Vec::new();
     collect_paths(document, String::new(), 0, &mut order);
+    let within = |path: &str, known: &str| {
+        path.strip_prefix(known)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+    };
     let position = |path: &str| {
-        order
+        if let Some(exact) = order.iter().position(|known| known == path) {
+            return (exact, 0);
+        }
+        let parent = order
             .iter()
-            .enumerate()
-            .filter(|(_, known)| {
-                path.strip_prefix(known.as_str())
-                    .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
-            })
-            .max_by_key(|(_, known)| known.len())
-            .map_or(0, |(i, _)| i)
+            .filter(|known| within(path, known))
+            .max_by_key(|known| known.len());
+        let last_inside = parent.map_or(0, |parent| {
+            order
+                .iter()
+                .rposition(|known| within(known, parent))
+                .unwrap_or(0)
+        });
+        (last_inside, 1)
     };
     problems.sort_by_cached_key(|problem| position(&problem.field_path));
 }

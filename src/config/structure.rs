@@ -195,6 +195,13 @@ impl<'s> Walker<'s> {
                     kept.insert(key.clone(), ok);
                 }
             } else if let Some(entry) = additional.filter(|a| a.is_object()) {
+                // `dev:` with nothing after it, in a map of objects, is an empty object.
+                let empty = Value::Object(Map::new());
+                let item = if item.is_null() && types(self.resolve(entry, def).0) == ["object"] {
+                    &empty
+                } else {
+                    item
+                };
                 if let Some(ok) = self.walk(entry, def, item, &item_path) {
                     kept.insert(key.clone(), ok);
                 }
@@ -328,12 +335,19 @@ fn type_error(expected: &[&str], value: &Value, path: &str) -> ConfigError {
     let wants = |t: &str| expected.contains(&t);
     match value {
         // YAML 1.2 reads unquoted 2024, 1.0 or true as non-strings.
+        Value::Number(n) if wants("string") && n.is_f64() => error.with_hint(format!(
+            "quote it as written; unquoted, YAML reads it as the number {n}"
+        )),
         Value::Number(_) | Value::Bool(_) if wants("string") => {
             error.with_hint(format!("quote it: \"{value}\""))
         }
-        Value::String(text) if wants("boolean") && matches!(text.as_str(), "true" | "false") => {
-            error.with_hint(format!("write {text} without quotes"))
-        }
+        Value::String(text) if wants("boolean") => match text.to_ascii_lowercase().as_str() {
+            "true" | "false" => error.with_hint(format!("write {text} without quotes")),
+            "yes" | "no" | "on" | "off" | "y" | "n" => error.with_hint(format!(
+                "YAML 1.2 reads `{text}` as a string; write true or false"
+            )),
+            _ => error,
+        },
         Value::Null if wants("string") => {
             error.with_hint("an empty YAML value is null; write \"\" for an empty string")
         }

@@ -18,7 +18,7 @@ pub struct Config<'l> {
     pub config: AppNotifications,
     /// The item the config was read from (for the functionConfig: the item kpt or kustomize
     /// echoed, if any). Decides the output directory and where messages point.
-    pub item: Option<&'l Item>,
+    pub item: Option<&'l Item<'l>>,
     /// `<namespace>/<name>` of the config object: the value of the ownership annotation.
     pub owner: String,
 }
@@ -38,7 +38,7 @@ pub struct Configs<'l> {
 
 const CONFIG_GROUP: &str = "app-notifications.dev";
 
-fn is_config_item(item: &Item) -> bool {
+fn is_config_item(item: &Item<'_>) -> bool {
     item.fields.kind == config::KIND && item.fields.group() == CONFIG_GROUP
 }
 
@@ -61,9 +61,9 @@ pub fn collect<'l>(list: &'l ResourceList<'_>, alias_budget: usize) -> Configs<'
             out.config_items.push(item.index);
         }
         let item_identity = (
-            item.fields.kind.clone(),
-            item.fields.namespace.clone(),
-            item.fields.name.clone(),
+            item.fields.kind.to_string(),
+            item.fields.namespace().map(str::to_string),
+            item.fields.name.to_string(),
         );
         if fc_identity.as_ref() == Some(&item_identity) {
             fc_item = Some(item);
@@ -95,13 +95,16 @@ pub fn collect<'l>(list: &'l ResourceList<'_>, alias_budget: usize) -> Configs<'
                 KrmResult::warning(format!(
                     "AppNotifications {} lacks the annotation {LOCAL_CONFIG}: \"true\"; \
                      without it kustomize and kpt may apply it to the cluster",
-                    qualified(item.fields.namespace.as_deref(), &item.fields.name)
+                    qualified(item.fields.namespace(), &item.fields.name)
                 ))
                 .about(item)
                 .at_field(format!("metadata.annotations[{LOCAL_CONFIG}]")),
             );
         }
-        let value = match item.node.to_json(&mut ExpansionBudget::new(alias_budget)) {
+        let Some(node) = &item.node else {
+            continue;
+        };
+        let value = match node.to_json(&mut ExpansionBudget::new(alias_budget)) {
             Ok(value) => value,
             Err(err) => {
                 out.results
@@ -121,7 +124,7 @@ pub fn collect<'l>(list: &'l ResourceList<'_>, alias_budget: usize) -> Configs<'
             Err(errors) => {
                 let what = format!(
                     "AppNotifications {}",
-                    qualified(item.fields.namespace.as_deref(), &item.fields.name)
+                    qualified(item.fields.namespace(), &item.fields.name)
                 );
                 report_errors(&errors, &what, Some(item), &mut out.results);
             }
@@ -135,7 +138,7 @@ pub fn collect<'l>(list: &'l ResourceList<'_>, alias_budget: usize) -> Configs<'
 /// The functionConfig as a value, if it configures anything: a ConfigMap without data (kpt's
 /// way of passing nothing) and other kinds leave discovery to the items.
 fn function_config_value(
-    node: &Rc<Node>,
+    node: &Rc<Node<'_>>,
     alias_budget: usize,
     results: &mut Vec<KrmResult>,
 ) -> Option<Value> {
@@ -179,7 +182,7 @@ fn owner_of(value: &Value) -> String {
 fn report_errors(
     errors: &[ConfigError],
     what: &str,
-    item: Option<&Item>,
+    item: Option<&Item<'_>>,
     results: &mut Vec<KrmResult>,
 ) {
     for error in errors {
@@ -194,7 +197,11 @@ fn report_errors(
     }
 }
 
-fn report_warnings(warnings: &[ConfigError], item: Option<&Item>, results: &mut Vec<KrmResult>) {
+fn report_warnings(
+    warnings: &[ConfigError],
+    item: Option<&Item<'_>>,
+    results: &mut Vec<KrmResult>,
+) {
     for warning in warnings {
         let mut result = KrmResult::warning(warning.to_string());
         if let Some(item) = item {

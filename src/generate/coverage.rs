@@ -24,14 +24,14 @@ pub struct Covered {
 #[derive(Debug)]
 pub struct Instance<'l> {
     pub environment: Option<String>,
-    pub appliers: Vec<&'l Item>,
-    pub sources: Vec<&'l Item>,
+    pub appliers: Vec<&'l Item<'l>>,
+    pub sources: Vec<&'l Item<'l>>,
 }
 
 /// The appliers and owned sources of the app, split into instances by environment.
 pub fn instances<'l>(
     config: &AppNotifications,
-    items: &[&'l Item],
+    items: &[&'l Item<'l>],
     results: &mut Vec<KrmResult>,
     about: impl Fn(KrmResult) -> KrmResult,
 ) -> Vec<Instance<'l>> {
@@ -45,15 +45,15 @@ pub fn instances<'l>(
             crate::config::ApplierKind::HelmRelease => "HelmRelease",
         })
         .collect();
-    let appliers: Vec<&Item> = items
+    let appliers: Vec<&Item<'_>> = items
         .iter()
         .copied()
-        .filter(|i| is_applier(&i.fields, &kinds) && selector.matches(&i.fields.labels))
+        .filter(|i| is_applier(&i.fields, &kinds) && selector.matches_with(|k| i.fields.label(k)))
         .collect();
-    let sources: Vec<&Item> = items
+    let sources: Vec<&Item<'_>> = items
         .iter()
         .copied()
-        .filter(|i| is_source(&i.fields) && selector.matches(&i.fields.labels))
+        .filter(|i| is_source(&i.fields) && selector.matches_with(|k| i.fields.label(k)))
         .collect();
     if let Some(env) = &config.spec.environment {
         return vec![Instance {
@@ -71,7 +71,7 @@ pub fn instances<'l>(
     };
     let unlabelled: Vec<String> = appliers
         .iter()
-        .filter(|i| !i.fields.labels.contains_key(label))
+        .filter(|i| i.fields.label(label).is_none())
         .map(|i| describe(i))
         .collect();
     if !unlabelled.is_empty() {
@@ -89,7 +89,7 @@ pub fn instances<'l>(
     }
     let envs: BTreeSet<&str> = appliers
         .iter()
-        .filter_map(|i| i.fields.labels.get(label).map(String::as_str))
+        .filter_map(|i| i.fields.label(label))
         .collect();
     envs.into_iter()
         .map(|env| Instance {
@@ -97,25 +97,25 @@ pub fn instances<'l>(
             appliers: appliers
                 .iter()
                 .copied()
-                .filter(|i| i.fields.labels.get(label).map(String::as_str) == Some(env))
+                .filter(|i| i.fields.label(label) == Some(env))
                 .collect(),
             // An owned source with the label belongs to its environment only; without it, to
             // every environment.
             sources: sources
                 .iter()
                 .copied()
-                .filter(|i| i.fields.labels.get(label).is_none_or(|v| v == env))
+                .filter(|i| i.fields.label(label).is_none_or(|v| v == env))
                 .collect(),
         })
         .collect()
 }
 
 /// `Kind namespace/name` of an item, for messages.
-pub fn describe(item: &Item) -> String {
+pub fn describe(item: &Item<'_>) -> String {
     format!(
         "{} {}",
         item.fields.kind,
-        qualified(item.fields.namespace.as_deref(), &item.fields.name)
+        qualified(item.fields.namespace(), &item.fields.name)
     )
 }
 
@@ -130,9 +130,9 @@ pub fn covered(
     for item in &instance.appliers {
         out.insert(Covered {
             is_source: false,
-            kind: item.fields.kind.clone(),
-            namespace: item.fields.namespace.clone(),
-            name: item.fields.name.clone(),
+            kind: item.fields.kind.to_string(),
+            namespace: item.fields.namespace.as_deref().map(str::to_string),
+            name: item.fields.name.to_string(),
             labelled: true,
         });
     }
@@ -142,9 +142,9 @@ pub fn covered(
     for item in &instance.sources {
         out.insert(Covered {
             is_source: true,
-            kind: item.fields.kind.clone(),
-            namespace: item.fields.namespace.clone(),
-            name: item.fields.name.clone(),
+            kind: item.fields.kind.to_string(),
+            namespace: item.fields.namespace.as_deref().map(str::to_string),
+            name: item.fields.name.to_string(),
             labelled: true,
         });
     }
@@ -163,7 +163,7 @@ pub fn covered(
         };
         // source-controller names the chart `<hr-namespace>-<hr-name>` and puts it next to the
         // chart's source; without the HelmRelease's namespace the name is unknowable.
-        let Some(hr_ns) = &hr.fields.namespace else {
+        let Some(hr_ns) = hr.fields.namespace() else {
             results.push(about(KrmResult::warning(format!(
                 "HelmRelease {} has no namespace in the build, so the name of its HelmChart \
                  (<namespace>-{}) is unknown and the chart is not covered (hint: set \
@@ -180,7 +180,7 @@ pub fn covered(
                     .target
                     .namespace
                     .clone()
-                    .unwrap_or_else(|| hr_ns.clone()),
+                    .unwrap_or_else(|| hr_ns.to_string()),
             ),
             name: format!("{hr_ns}-{}", hr.fields.name),
             labelled: false,
@@ -196,7 +196,7 @@ pub fn covered(
                     .target
                     .namespace
                     .clone()
-                    .or_else(|| applier.fields.namespace.clone());
+                    .or_else(|| applier.fields.namespace().map(str::to_string));
                 let candidate = Covered {
                     is_source: true,
                     kind: reference.target.kind.clone(),

@@ -28,16 +28,16 @@ pub fn applier_group(kind: &str) -> Option<&'static str> {
 }
 
 /// Whether an item is a Flux applier of one of `kinds`.
-pub fn is_applier(fields: &ItemFields, kinds: &[&str]) -> bool {
-    kinds.contains(&fields.kind.as_str()) && applier_group(&fields.kind) == Some(fields.group())
+pub fn is_applier(fields: &ItemFields<'_>, kinds: &[&str]) -> bool {
+    kinds.contains(&fields.kind.as_ref()) && applier_group(&fields.kind) == Some(fields.group())
 }
 
 /// Flux source kinds an Alert can name (the Alert CRD's eventSources kind enum, less the
 /// appliers and the image automation kinds, which are not sources).
-pub fn is_source(fields: &ItemFields) -> bool {
+pub fn is_source(fields: &ItemFields<'_>) -> bool {
     match fields.group() {
         SOURCE_GROUP => matches!(
-            fields.kind.as_str(),
+            fields.kind.as_ref(),
             "GitRepository"
                 | "OCIRepository"
                 | "HelmRepository"
@@ -64,12 +64,12 @@ pub fn is_source_kind(kind: &str) -> bool {
     )
 }
 
-pub fn is_provider(fields: &ItemFields) -> bool {
+pub fn is_provider(fields: &ItemFields<'_>) -> bool {
     fields.kind == "Provider" && fields.group() == NOTIFICATION_GROUP
 }
 
 /// The config an earlier run generated this item for, if any.
-pub fn generated_by(item: &Item) -> Option<&str> {
+pub fn generated_by<'i>(item: &'i Item<'_>) -> Option<&'i str> {
     item.fields.annotation(GENERATED_BY)
 }
 

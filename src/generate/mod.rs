@@ -42,10 +42,23 @@ pub fn generate(list: &ResourceList<'_>, alias_budget: usize) -> Generation {
     }
     let config_items: BTreeSet<usize> = configs.config_items.iter().copied().collect();
     // Objects generated earlier are replaced, never inputs; configs are not resources.
-    let candidates: Vec<&Item> = list
+    let candidates: Vec<&Item<'_>> = list
         .items
         .iter()
         .filter(|i| !config_items.contains(&i.index) && generated_by(i).is_none())
+        .collect();
+    // Only Flux appliers and sources can be covered; indexing them once keeps a fleet of
+    // hundreds of configs linear in the input.
+    let flux: Vec<&Item<'_>> = candidates
+        .iter()
+        .copied()
+        .filter(|i| inventory::applier_group(&i.fields.kind).is_some() || inventory::is_source(&i.fields))
+        .collect();
+    let present_providers: BTreeSet<(Option<&str>, &str)> = list
+        .items
+        .iter()
+        .filter(|i| is_provider(&i.fields))
+        .map(|i| (i.fields.namespace(), i.fields.name.as_ref()))
         .collect();
     let mut objects = Vec::new();
     let mut providers = ProviderSet::default();
@@ -53,8 +66,9 @@ pub fn generate(list: &ResourceList<'_>, alias_budget: usize) -> Generation {
         let mut run = ConfigRun {
             rank,
             config,
-            candidates: &candidates,
-            all_items: &list.items,
+            flux: &flux,
+            anything_visible: !candidates.is_empty(),
+            present_providers: &present_providers,
             results: &mut results,
             objects: &mut objects,
             providers: &mut providers,
@@ -101,8 +115,13 @@ struct ConfigRun<'r, 'l> {
     /// Position of the config in owner order.
     rank: usize,
     config: &'r Config<'l>,
-    candidates: &'r [&'l Item],
-    all_items: &'l [Item],
+    /// The Flux appliers and sources of the input (configs and generated objects excluded).
+    flux: &'r [&'l Item<'l>],
+    /// Whether the input shows any resource besides configs and generated objects; a
+    /// `generators:` entry shows none.
+    anything_visible: bool,
+    /// `(namespace, name)` of the Providers in the input.
+    present_providers: &'r BTreeSet<(Option<&'l str>, &'l str)>,
     results: &'r mut Vec<KrmResult>,
     objects: &'r mut Vec<Generated>,
     providers: &'r mut ProviderSet,
@@ -150,7 +169,7 @@ impl ConfigRun<'_, '_> {
             None => r,
         };
         let mut results = Vec::new();
-        let instances = coverage::instances(cfg, self.candidates, &mut results, about);
+        let instances = coverage::instances(cfg, self.flux, &mut results, about);
         self.results.extend(results);
         if has_errors(self.results) {
             return;
@@ -219,7 +238,7 @@ impl ConfigRun<'_, '_> {
     /// applier.
     fn no_appliers_visible(&mut self) {
         let cfg = &self.config.config;
-        let visible = !self.candidates.is_empty();
+        let visible = self.anything_visible;
         let selector = cfg.selector();
         let selector_text = selector
             .match_labels
@@ -325,11 +344,7 @@ impl ConfigRun<'_, '_> {
     ) {
         let name = &route.provider_ref.name;
         let Some(provider) = defined.iter().find(|p| &p.name == name) else {
-            let present = self.all_items.iter().any(|i| {
-                is_provider(&i.fields)
-                    && &i.fields.name == name
-                    && i.fields.namespace.as_deref() == namespace
-            });
+            let present = self.present_providers.contains(&(namespace, name.as_str()));
             if !present {
                 let message =
                     format!(

@@ -218,7 +218,7 @@ mod tests {
         let name = alert_name(app, Some("production-eu-west"), "default");
         assert_eq!(name.len(), 63);
         assert_eq!(name, alert_name(app, Some("production-eu-west"), "default"));
-        assert!(name.starts_with("a-very-long-application-name-that-keeps-going-productio-"));
+        assert!(name.starts_with("a-very-long-application-name-that-keeps-going-producti-"));
         assert_ne!(name, alert_name(app, Some("production-eu-east"), "default"));
     }
 }

@@ -30,11 +30,11 @@ pub struct Generated {
 
 type Identity = (String, Option<String>, String);
 
-fn identity_of(item: &Item) -> Identity {
+fn identity_of(item: &Item<'_>) -> Identity {
     (
-        item.fields.kind.clone(),
-        item.fields.namespace.clone(),
-        item.fields.name.clone(),
+        item.fields.kind.to_string(),
+        item.fields.namespace().map(str::to_string),
+        item.fields.name.to_string(),
     )
 }
 
@@ -124,7 +124,7 @@ pub fn plan(
     Ok(edits)
 }
 
-fn item_index(item: &Item) -> Option<u64> {
+fn item_index(item: &Item<'_>) -> Option<u64> {
     item.fields
         .annotation(INDEX)
         .or(item.fields.annotation(LEGACY_INDEX))
@@ -182,14 +182,14 @@ fn set_path(value: &mut Value, path: &str, index: u64) {
 
 /// The replaced item's place in the package (path, index, and the orchestrator's id that lets
 /// kpt keep its comments) carries over to its replacement.
-fn carry_orchestrator_annotations(value: &mut Value, old: &Item) {
+fn carry_orchestrator_annotations(value: &mut Value, old: &Item<'_>) {
     let annotations = annotations(value);
     for (key, v) in &old.fields.annotations {
         let orchestrator = key.starts_with("config.kubernetes.io/")
             || key.starts_with("internal.config.kubernetes.io/")
             || key == "config.k8s.io/id";
         if orchestrator && key != "config.kubernetes.io/local-config" {
-            annotations.insert(key.clone(), json!(v));
+            annotations.insert(key.to_string(), json!(v));
         }
     }
 }

@@ -1,10 +1,14 @@
 //! The fields the function reads from every item, taken from the captured node with aliases
 //! and merge keys resolved. A field with the wrong shape is recorded as a problem of that item
 //! (reported as a result), never a reason to stop reading.
+//!
+//! Strings borrow from the input wherever the parser could: a 12,000-item list then costs a
+//! few small vectors per item, not a copy of its metadata.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::rc::Rc;
 
-use crate::yaml::tree::{ExpansionBudget, Node};
+use crate::yaml::tree::{ExpansionBudget, Node, TreeError};
 
 /// A reference to another object, as Flux writes it (`{kind, name, namespace?, apiVersion?}`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -30,14 +34,17 @@ pub struct FieldProblem {
     pub message: String,
 }
 
+/// Label or annotation pairs in the order written (objects have few; a scan beats a map).
+pub type Pairs<'a> = Vec<(Cow<'a, str>, Cow<'a, str>)>;
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ItemFields {
-    pub api_version: String,
-    pub kind: String,
-    pub name: String,
-    pub namespace: Option<String>,
-    pub labels: BTreeMap<String, String>,
-    pub annotations: BTreeMap<String, String>,
+pub struct ItemFields<'a> {
+    pub api_version: Cow<'a, str>,
+    pub kind: Cow<'a, str>,
+    pub name: Cow<'a, str>,
+    pub namespace: Option<Cow<'a, str>>,
+    pub labels: Pairs<'a>,
+    pub annotations: Pairs<'a>,
     pub source_refs: Vec<SourceRef>,
     pub problems: Vec<FieldProblem>,
 }
@@ -51,15 +58,38 @@ const SOURCE_REF_FIELDS: [(&str, &[&str]); 3] = [
     ("spec.chartRef", &["spec", "chartRef"]),
 ];
 
-impl ItemFields {
-    /// Reads the fields from an item's captured node.
-    pub fn from_node(node: &Node, alias_budget: usize) -> ItemFields {
+fn lookup<'s>(pairs: &'s Pairs<'_>, key: &str) -> Option<&'s str> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_ref())
+}
+
+/// Metadata read straight off the parser's events (the reader's fast path).
+#[derive(Debug, Default)]
+pub struct Metadata<'a> {
+    pub name: Option<Cow<'a, str>>,
+    pub namespace: Option<Cow<'a, str>>,
+    pub labels: Pairs<'a>,
+    pub annotations: Pairs<'a>,
+    pub problems: Vec<FieldProblem>,
+}
+
+impl<'a> ItemFields<'a> {
+    /// Reads the fields from an item's captured node, or from the node plus metadata that the
+    /// reader took off the events.
+    pub fn read(node: &Node<'a>, metadata: Option<Metadata<'a>>, alias_budget: usize) -> Self {
         let mut reader = FieldReader {
             fields: ItemFields::default(),
             budget: ExpansionBudget::new(alias_budget),
         };
-        reader.read(node);
+        reader.read(node, metadata);
         reader.fields
+    }
+
+    /// Reads the fields from an item's captured node.
+    pub fn from_node(node: &Node<'a>, alias_budget: usize) -> Self {
+        Self::read(node, None, alias_budget)
     }
 
     /// The group part of apiVersion (`""` for the core group).
@@ -69,29 +99,63 @@ impl ItemFields {
             .map_or("", |(group, _)| group)
     }
 
+    pub fn namespace(&self) -> Option<&str> {
+        self.namespace.as_deref()
+    }
+
+    pub fn label(&self, key: &str) -> Option<&str> {
+        lookup(&self.labels, key)
+    }
+
     pub fn annotation(&self, key: &str) -> Option<&str> {
-        self.annotations.get(key).map(String::as_str)
+        lookup(&self.annotations, key)
     }
 }
 
-struct FieldReader {
-    fields: ItemFields,
+struct FieldReader<'a> {
+    fields: ItemFields<'a>,
     budget: ExpansionBudget,
 }
 
-impl FieldReader {
-    fn read(&mut self, node: &Node) {
-        self.fields.api_version = self.string(node, &["apiVersion"]).unwrap_or_default();
-        self.fields.kind = self.string(node, &["kind"]).unwrap_or_default();
-        self.fields.name = self.string(node, &["metadata", "name"]).unwrap_or_default();
-        self.fields.namespace = self
-            .string(node, &["metadata", "namespace"])
-            .filter(|ns| !ns.is_empty());
-        self.fields.labels = self.string_map(node, &["metadata", "labels"]);
-        self.fields.annotations = self.string_map(node, &["metadata", "annotations"]);
+impl<'a> FieldReader<'a> {
+    fn read(&mut self, node: &Node<'a>, metadata: Option<Metadata<'a>>) {
+        self.fields.api_version = self.string(node, &["apiVersion"], "").unwrap_or_default();
+        self.fields.kind = self.string(node, &["kind"], "").unwrap_or_default();
+        if let Some(meta) = metadata {
+            self.fields.name = meta.name.unwrap_or_default();
+            self.fields.namespace = meta.namespace;
+            self.fields.labels = meta.labels;
+            self.fields.annotations = meta.annotations;
+            self.fields.problems = meta.problems;
+        } else {
+            self.fields.name = self
+                .string(node, &["metadata", "name"], "")
+                .unwrap_or_default();
+            self.fields.namespace = self
+                .string(node, &["metadata", "namespace"], "")
+                .filter(|ns| !ns.is_empty());
+            self.fields.labels = self.string_map(node, &["metadata", "labels"]);
+            self.fields.annotations = self.string_map(node, &["metadata", "annotations"]);
+        }
         for (field, path) in SOURCE_REF_FIELDS {
             if let Some(target) = self.object_ref(node, field, path) {
                 self.fields.source_refs.push(SourceRef { field, target });
+            }
+        }
+    }
+
+    /// The node at `path`; a lookup that runs out of alias budget is a problem of the field.
+    fn at<'n>(
+        &mut self,
+        node: &'n Node<'a>,
+        path: &[&str],
+        prefix: &str,
+    ) -> Option<&'n Rc<Node<'a>>> {
+        match node.at(path, &mut self.budget) {
+            Ok(found) => found,
+            Err(err) => {
+                self.problem(format!("{prefix}{}", path.join(".")), tree_message(&err));
+                None
             }
         }
     }
@@ -103,65 +167,31 @@ impl FieldReader {
         });
     }
 
-    /// A string field; `null` counts as absent. Other shapes are a problem.
-    fn string(&mut self, node: &Node, path: &[&str]) -> Option<String> {
-        let value = node.at(path)?;
-        match value.to_json(&mut self.budget) {
-            Ok(serde_json::Value::Null) => None,
-            Ok(serde_json::Value::String(s)) => Some(s),
-            // Go reads `name: 42` as a string after a round trip through the API server's
-            // YAML, so numbers and booleans keep their source text.
-            Ok(serde_json::Value::Number(_) | serde_json::Value::Bool(_)) => {
-                value.scalar_text().map(str::to_string)
-            }
-            Ok(_) => {
-                self.problem(path.join("."), "expected a string");
-                None
-            }
-            Err(err) => {
-                self.problem(path.join("."), err.to_string());
+    /// A string field at `path` (shown as `prefix` + path in messages); `null` and absent are
+    /// `None`. Kubernetes reads `name: 42` as the string it was written as, so any scalar's
+    /// text is taken as it is.
+    fn string(&mut self, node: &Node<'a>, path: &[&str], prefix: &str) -> Option<Cow<'a, str>> {
+        let value = self.at(node, path, prefix)?;
+        match &**value {
+            Node::Scalar(s) if s.plain && !s.tagged_str && is_null(&s.text) => None,
+            Node::Scalar(s) => Some(s.text.clone()),
+            _ => {
+                self.problem(format!("{prefix}{}", path.join(".")), "expected a string");
                 None
             }
         }
     }
 
-    fn string_map(&mut self, node: &Node, path: &[&str]) -> BTreeMap<String, String> {
-        let mut out = BTreeMap::new();
-        let Some(value) = node.at(path) else {
-            return out;
+    fn string_map(&mut self, node: &Node<'a>, path: &[&str]) -> Pairs<'a> {
+        let Some(value) = self.at(node, path, "") else {
+            return Vec::new();
         };
-        match value.to_json(&mut self.budget) {
-            Ok(serde_json::Value::Object(map)) => {
-                for (key, v) in map {
-                    match v {
-                        serde_json::Value::String(s) => {
-                            out.insert(key, s);
-                        }
-                        serde_json::Value::Null => {
-                            out.insert(key, String::new());
-                        }
-                        serde_json::Value::Number(n) => {
-                            out.insert(key, n.to_string());
-                        }
-                        serde_json::Value::Bool(b) => {
-                            out.insert(key, b.to_string());
-                        }
-                        _ => self.problem(
-                            format!("{}.{key}", path.join(".")),
-                            "expected a string value",
-                        ),
-                    }
-                }
-            }
-            Ok(serde_json::Value::Null) => {}
-            Ok(_) => self.problem(path.join("."), "expected a mapping of strings"),
-            Err(err) => self.problem(path.join("."), err.to_string()),
-        }
-        out
+        let field = path.join(".");
+        pairs_of(value, field, &mut self.budget, &mut self.fields.problems)
     }
 
-    fn object_ref(&mut self, node: &Node, field: &str, path: &[&str]) -> Option<ObjectRef> {
-        let value = node.at(path)?;
+    fn object_ref(&mut self, node: &Node<'a>, field: &str, path: &[&str]) -> Option<ObjectRef> {
+        let value = self.at(node, path, "")?;
         let Node::Map(_) = &**value else {
             self.problem(
                 field.to_string(),
@@ -169,12 +199,12 @@ impl FieldReader {
             );
             return None;
         };
-        let kind = self.string(value, &["kind"]);
-        let name = self.string(value, &["name"]);
-        let namespace = self
-            .string(value, &["namespace"])
-            .filter(|ns| !ns.is_empty());
-        let api_version = self.string(value, &["apiVersion"]);
+        let prefix = format!("{field}.");
+        let text = |r: &mut Self, key: &str| r.string(value, &[key], &prefix).map(Cow::into_owned);
+        let kind = text(self, "kind");
+        let name = text(self, "name");
+        let namespace = text(self, "namespace").filter(|ns| !ns.is_empty());
+        let api_version = text(self, "apiVersion");
         match (kind, name) {
             (Some(kind), Some(name)) => Some(ObjectRef {
                 kind,
@@ -188,4 +218,75 @@ impl FieldReader {
             }
         }
     }
+}
+
+/// A map of strings (labels, annotations) from a node, with merge keys applied.
+fn pairs_of<'a>(
+    value: &Node<'a>,
+    field: String,
+    budget: &mut ExpansionBudget,
+    problems: &mut Vec<FieldProblem>,
+) -> Pairs<'a> {
+    let mut out = Vec::new();
+    match value {
+        Node::Map(_) => {}
+        Node::Scalar(s) if s.plain && is_null(&s.text) => return out,
+        _ => {
+            problems.push(FieldProblem {
+                field_path: field,
+                message: "expected a mapping of strings".into(),
+            });
+            return out;
+        }
+    }
+    let entries = match value.entries(budget) {
+        Ok(entries) => entries,
+        Err(err) => {
+            problems.push(FieldProblem {
+                field_path: field,
+                message: tree_message(&err),
+            });
+            return out;
+        }
+    };
+    let mut wrong = Vec::new();
+    for (key, v) in entries {
+        match &**v {
+            Node::Scalar(s) if s.plain && is_null(&s.text) => {
+                out.push((key.text.clone(), Cow::Borrowed("")))
+            }
+            Node::Scalar(s) => out.push((key.text.clone(), s.text.clone())),
+            _ => wrong.push(format!("{field}.{}", key.text)),
+        }
+    }
+    for path in wrong {
+        problems.push(FieldProblem {
+            field_path: path,
+            message: "expected a string value".into(),
+        });
+    }
+    out
+}
+
+/// [`pairs_of`] with a fresh alias budget, for the reader's fallback path.
+pub fn string_pairs<'a>(
+    value: &Node<'a>,
+    field: &str,
+    alias_budget: usize,
+    problems: &mut Vec<FieldProblem>,
+) -> Pairs<'a> {
+    pairs_of(
+        value,
+        field.to_string(),
+        &mut ExpansionBudget::new(alias_budget),
+        problems,
+    )
+}
+
+pub fn is_null(text: &str) -> bool {
+    matches!(text, "" | "~" | "null" | "Null" | "NULL")
+}
+
+fn tree_message(err: &TreeError) -> String {
+    err.to_string()
 }

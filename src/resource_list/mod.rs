@@ -14,7 +14,7 @@ use std::rc::Rc;
 pub use error::{Location, ReadError, ReadErrorKind};
 pub use fields::{ItemFields, ObjectRef, SourceRef};
 pub use read::{read_resource_list, read_stream};
-pub use splice::{Edits, Splice};
+pub use splice::{Edits, Rendered, Splice};
 
 use crate::yaml::emit::{EmitStyle, LineEnding};
 use crate::yaml::tree::Node;
@@ -88,7 +88,7 @@ impl Layout {
 
 /// One item of the input.
 #[derive(Debug, Clone)]
-pub struct Item {
+pub struct Item<'a> {
     /// Position in `items` (or document number in a stream), from 0.
     pub index: usize,
     /// The bytes that belong to this item: from the start of its `- ` line to the end of its
@@ -96,10 +96,10 @@ pub struct Item {
     pub region: Range<usize>,
     /// 1-based line where the item starts, for messages.
     pub line: usize,
-    /// The parts of the item that were read: apiVersion, kind, metadata and the source
-    /// references under spec (all of spec for `AppNotifications`).
-    pub node: Rc<Node>,
-    pub fields: ItemFields,
+    /// The item as read (apiVersion, kind, metadata, spec), kept only for configs
+    /// (`AppNotifications`), which are read in full; other items keep just their fields.
+    pub node: Option<Rc<Node<'a>>>,
+    pub fields: ItemFields<'a>,
 }
 
 /// A parsed input. Borrows the input text; the splicer copies from it.
@@ -110,9 +110,9 @@ pub struct ResourceList<'a> {
     pub format: Format,
     pub envelope: Envelope,
     pub layout: Layout,
-    pub items: Vec<Item>,
+    pub items: Vec<Item<'a>>,
     pub container: ItemsContainer,
-    pub function_config: Option<Rc<Node>>,
+    pub function_config: Option<Rc<Node<'a>>>,
     /// The bytes of an existing `results` entry (block: the key's lines; flow: the value).
     pub results: Option<Range<usize>>,
     pub root_insert: RootInsert,

@@ -4,13 +4,14 @@
 //! of the bare parse (see BENCHMARKS.md). Anchored nodes are the exception: any of them may be
 //! aliased later from a field the function reads, so they are captured as shared nodes.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
 
 use granit_parser::{Event, Options, Parser, ScalarStyle, ScanError, Span, StrInput};
 
 use super::error::{Location, ReadError, ReadErrorKind};
-use super::fields::ItemFields;
+use super::fields::{is_null, string_pairs, FieldProblem, ItemFields, Metadata, Pairs};
 use super::layout::{
     block_scalar_end, detect_line_ending, find_dash, item_end, line_end_after, line_start,
 };
@@ -140,14 +141,19 @@ fn check_size(source: &str, origin: &str, limits: &Limits) -> Result<(), ReadErr
     Ok(())
 }
 
-fn make_item(
+fn make_item<'a>(
     index: usize,
     region: std::ops::Range<usize>,
     line: usize,
-    node: Rc<Node>,
+    read: ReadItem<'a>,
     limits: &Limits,
-) -> Item {
-    let fields = ItemFields::from_node(&node, limits.max_alias_expansion);
+) -> Item<'a> {
+    let (node, metadata) = match read {
+        ReadItem::Node(node) => (node, None),
+        ReadItem::Fast(node, metadata) => (node, Some(metadata)),
+    };
+    let fields = ItemFields::read(&node, metadata, limits.max_alias_expansion);
+    let node = (fields.kind == APP_NOTIFICATIONS_KIND).then_some(node);
     Item {
         index,
         region,
@@ -163,6 +169,22 @@ fn after_colon(src: &str, key_end: usize) -> usize {
     src[key_end..]
         .find(':')
         .map_or(key_end, |colon| key_end + colon + 1)
+}
+
+/// What reading an item gave: a captured node, or a node of the rest plus metadata read on the
+/// fast path.
+enum ReadItem<'a> {
+    Node(Rc<Node<'a>>),
+    Fast(Rc<Node<'a>>, Metadata<'a>),
+}
+
+/// A plain string scalar node, for keys and for values moved to the node path.
+fn key_node(text: Cow<'_, str>) -> Rc<Node<'_>> {
+    Rc::new(Node::Scalar(Scalar {
+        text,
+        plain: false,
+        tagged_str: true,
+    }))
 }
 
 fn offset(marker: &granit_parser::Marker) -> usize {
@@ -186,13 +208,14 @@ struct Events<'a> {
     parser: Parser<'a, StrInput<'a>>,
     src: &'a str,
     origin: String,
-    anchors: HashMap<usize, Rc<Node>>,
+    anchors: HashMap<usize, Rc<Node<'a>>>,
     /// End of the last scalar, alias or flow collection read: where an item's text ends.
     content_end: usize,
     /// Start of the `&anchor` of the node event read last, if it had one.
     last_anchor_start: Option<usize>,
     peeked: Option<(Event<'a>, Span)>,
     max_depth: usize,
+    alias_budget: usize,
 }
 
 type Ev<'a> = (Event<'a>, Span);
@@ -213,6 +236,7 @@ impl<'a> Events<'a> {
             last_anchor_start: None,
             peeked: None,
             max_depth: limits.max_depth,
+            alias_budget: limits.max_alias_expansion,
         }
     }
 
@@ -324,12 +348,12 @@ impl<'a> Events<'a> {
     }
 
     /// Builds the node that starts with `first`, registering every anchor inside it.
-    fn capture(&mut self, first: Ev<'a>) -> Result<Rc<Node>, ReadError> {
+    fn capture(&mut self, first: Ev<'a>) -> Result<Rc<Node<'a>>, ReadError> {
         let (event, span) = first;
         let (node, anchor) = match event {
             Event::Scalar(text, style, anchor, tag) => {
                 let node = Node::Scalar(Scalar {
-                    text: text.into_owned(),
+                    text,
                     plain: style == ScalarStyle::Plain,
                     tagged_str: tag
                         .is_some_and(|t| !t.is_yaml_core_schema() || t.suffix() == "str"),
@@ -377,7 +401,7 @@ impl<'a> Events<'a> {
         Ok(node)
     }
 
-    fn alias(&self, id: usize, span: &Span) -> Result<Rc<Node>, ReadError> {
+    fn alias(&self, id: usize, span: &Span) -> Result<Rc<Node<'a>>, ReadError> {
         self.anchors.get(&id).cloned().ok_or_else(|| {
             self.error_at(
                 ReadErrorKind::Syntax {
@@ -413,56 +437,186 @@ impl<'a> Events<'a> {
         }
     }
 
-    /// Reads one resource: apiVersion, kind and metadata in full; under spec only the source
-    /// references — or all of spec for an `AppNotifications` (or when kind comes later).
-    fn read_item(&mut self, first: Ev<'a>) -> Result<Rc<Node>, ReadError> {
+    /// Reads one resource. Configs (`AppNotifications`, or any item whose kind is not known
+    /// yet when its metadata or spec comes) are captured as nodes. Every other item takes the
+    /// fast path: its metadata is read straight off the events, borrowing the input, and only
+    /// the source references under spec are captured.
+    fn read_item(&mut self, first: Ev<'a>) -> Result<ReadItem<'a>, ReadError> {
         let anchored = match &first.0 {
             Event::MappingStart(_, anchor, _) => *anchor != 0,
             _ => true,
         };
         if anchored {
-            return self.capture(first);
+            return Ok(ReadItem::Node(self.capture(first)?));
         }
         let mut entries = Vec::new();
-        let mut kind: Option<Rc<Node>> = None;
+        let mut kind: Option<Rc<Node<'a>>> = None;
+        let mut metadata = None;
         loop {
             let ev = self.next()?;
             if matches!(ev.0, Event::MappingEnd) {
                 break;
             }
             let key_text = match &ev.0 {
-                Event::Scalar(text, ..) => Some(text.to_string()),
+                Event::Scalar(text, _, 0, _) => Some(text.clone()),
                 _ => None,
             };
-            let key = self.capture(ev)?;
+            let Some(key_text) = key_text else {
+                // A complex or anchored key: not a field the function reads.
+                self.skip(ev)?;
+                let value_ev = self.next()?;
+                self.skip(value_ev)?;
+                continue;
+            };
             let value_ev = self.next()?;
-            match key_text.as_deref() {
-                Some("apiVersion" | "metadata") => entries.push((key, self.capture(value_ev)?)),
-                Some("kind") => {
+            let fast = kind
+                .as_ref()
+                .is_some_and(|k| k.scalar_text() != Some(APP_NOTIFICATIONS_KIND));
+            let value = match key_text.as_ref() {
+                "apiVersion" => self.capture(value_ev)?,
+                "kind" => {
                     let value = self.capture(value_ev)?;
                     kind = Some(value.clone());
-                    entries.push((key, value));
+                    value
                 }
-                Some("spec") => {
-                    let full = match &kind {
-                        Some(kind) => kind.scalar_text() == Some(APP_NOTIFICATIONS_KIND),
-                        None => true,
+                "metadata" if fast && matches!(value_ev.0, Event::MappingStart(_, 0, _)) => {
+                    metadata = Some(self.read_metadata()?);
+                    continue;
+                }
+                "metadata" => self.capture(value_ev)?,
+                "spec" if fast => self.read_spec(value_ev)?,
+                "spec" => self.capture(value_ev)?,
+                _ => {
+                    self.skip(value_ev)?;
+                    continue;
+                }
+            };
+            entries.push((key_node(key_text), value));
+        }
+        let node = Rc::new(Node::Map(entries));
+        Ok(match metadata {
+            Some(metadata) => ReadItem::Fast(node, metadata),
+            None => ReadItem::Node(node),
+        })
+    }
+
+    /// `metadata` of an ordinary item, straight off the events. Plain scalars borrow the
+    /// input; anything unusual in labels or annotations (anchors, aliases, merge keys) is
+    /// captured and resolved like a captured item would be.
+    fn read_metadata(&mut self) -> Result<Metadata<'a>, ReadError> {
+        let mut meta = Metadata::default();
+        loop {
+            let ev = self.next()?;
+            if matches!(ev.0, Event::MappingEnd) {
+                return Ok(meta);
+            }
+            let key_text = match &ev.0 {
+                Event::Scalar(text, _, 0, _) => Some(text.clone()),
+                _ => None,
+            };
+            let value_ev = self.next()?;
+            match key_text.as_deref() {
+                Some(key @ ("name" | "namespace")) => {
+                    let value = match value_ev.0 {
+                        Event::Scalar(text, style, 0, _) => {
+                            (!(style == ScalarStyle::Plain && is_null(&text))).then_some(text)
+                        }
+                        _ => {
+                            let node = self.capture(value_ev)?;
+                            match node.scalar_text() {
+                                Some(text) if !is_null(text) => Some(Cow::Owned(text.to_string())),
+                                Some(_) => None,
+                                None => {
+                                    meta.problems.push(FieldProblem {
+                                        field_path: format!("metadata.{key}"),
+                                        message: "expected a string".into(),
+                                    });
+                                    None
+                                }
+                            }
+                        }
                     };
-                    let value = if full {
-                        self.capture(value_ev)?
+                    if key == "name" {
+                        meta.name = value;
                     } else {
-                        self.read_spec(value_ev)?
-                    };
-                    entries.push((key, value));
+                        meta.namespace = value.filter(|ns| !ns.is_empty());
+                    }
+                }
+                Some(key @ ("labels" | "annotations")) => {
+                    let pairs = self.read_pairs(value_ev, key, &mut meta.problems)?;
+                    if key == "labels" {
+                        meta.labels = pairs;
+                    } else {
+                        meta.annotations = pairs;
+                    }
                 }
                 _ => self.skip(value_ev)?,
             }
         }
-        Ok(Rc::new(Node::Map(entries)))
+    }
+
+    /// A map of strings (labels, annotations) read off the events; entries that are not a
+    /// plain key and a scalar value make the whole map go through the node path, so merge
+    /// keys and aliases resolve exactly as for a captured item.
+    fn read_pairs(
+        &mut self,
+        first: Ev<'a>,
+        key: &str,
+        problems: &mut Vec<FieldProblem>,
+    ) -> Result<Pairs<'a>, ReadError> {
+        let field = format!("metadata.{key}");
+        if !matches!(first.0, Event::MappingStart(_, 0, _)) {
+            let node = self.capture(first)?;
+            return Ok(string_pairs(&node, &field, self.alias_budget, problems));
+        }
+        let mut pairs: Pairs<'a> = Vec::new();
+        let mut slow: Option<Vec<(Rc<Node<'a>>, Rc<Node<'a>>)>> = None;
+        loop {
+            let ev = self.next()?;
+            if matches!(ev.0, Event::MappingEnd) {
+                break;
+            }
+            let value_ev = self.next()?;
+            if let Some(entries) = slow.as_mut() {
+                let k = self.capture(ev)?;
+                let v = self.capture(value_ev)?;
+                entries.push((k, v));
+                continue;
+            }
+            match (ev, value_ev) {
+                ((Event::Scalar(k, k_style, 0, _), _), (Event::Scalar(v, v_style, 0, _), _))
+                    if !(k_style == ScalarStyle::Plain && k == "<<") =>
+                {
+                    let v = if v_style == ScalarStyle::Plain && is_null(&v) {
+                        Cow::Borrowed("")
+                    } else {
+                        v
+                    };
+                    pairs.push((k, v));
+                }
+                (ev, value_ev) => {
+                    let mut entries: Vec<_> = pairs
+                        .drain(..)
+                        .map(|(k, v)| (key_node(k), key_node(v)))
+                        .collect();
+                    let k = self.capture(ev)?;
+                    let v = self.capture(value_ev)?;
+                    entries.push((k, v));
+                    slow = Some(entries);
+                }
+            }
+        }
+        Ok(match slow {
+            None => pairs,
+            Some(entries) => {
+                let node = Node::Map(entries);
+                string_pairs(&node, &field, self.alias_budget, problems)
+            }
+        })
     }
 
     /// The source references under an applier's spec.
-    fn read_spec(&mut self, first: Ev<'a>) -> Result<Rc<Node>, ReadError> {
+    fn read_spec(&mut self, first: Ev<'a>) -> Result<Rc<Node<'a>>, ReadError> {
         if !matches!(first.0, Event::MappingStart(_, 0, _)) {
             return self.capture(first);
         }
@@ -493,11 +647,11 @@ struct ListReader<'a> {
     format: Format,
     api_version: Option<String>,
     kind: Option<String>,
-    items: Vec<Item>,
+    items: Vec<Item<'a>>,
     container: ItemsContainer,
     item_col: usize,
     indent_sequences: bool,
-    function_config: Option<Rc<Node>>,
+    function_config: Option<Rc<Node<'a>>>,
     results: Option<std::ops::Range<usize>>,
     root_insert: RootInsert,
     key_col: usize,

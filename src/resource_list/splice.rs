@@ -32,6 +32,7 @@ impl Edits {
 }
 
 /// A pending replacement of `range` by `text`.
+#[derive(Debug)]
 struct Patch {
     range: Range<usize>,
     text: String,
@@ -53,15 +54,24 @@ impl<'l, 'a> Splice<'l, 'a> {
         }
     }
 
-    /// The output bytes for `edits`.
-    pub fn write(mut self, edits: &Edits) -> String {
+    /// The output for `edits`, as the input's bytes with patches laid over them.
+    pub fn render(mut self, edits: &Edits) -> Rendered<'a> {
         if !edits.remove.is_empty() || !edits.replace.is_empty() || !edits.append.is_empty() {
             self.items(edits);
         }
         if let Some(results) = &edits.results {
             self.results(results);
         }
-        self.apply()
+        self.patches.sort_by_key(|p| (p.range.start, p.range.end));
+        Rendered {
+            source: self.list.source,
+            patches: self.patches,
+        }
+    }
+
+    /// The output for `edits` as one string.
+    pub fn write(self, edits: &Edits) -> String {
+        self.render(edits).to_string()
     }
 
     fn nl(&self) -> &'static str {
@@ -271,20 +281,50 @@ impl<'l, 'a> Splice<'l, 'a> {
         }
     }
 
-    fn apply(mut self) -> String {
-        self.patches.sort_by_key(|p| (p.range.start, p.range.end));
-        let src = self.list.source;
-        let mut out = String::with_capacity(
-            src.len() + self.patches.iter().map(|p| p.text.len()).sum::<usize>(),
-        );
+}
+
+/// Output that is mostly the input: written piece by piece, so a large list is never copied
+/// whole in memory.
+#[derive(Debug, Default)]
+pub struct Rendered<'a> {
+    source: &'a str,
+    /// Sorted, non-overlapping.
+    patches: Vec<Patch>,
+}
+
+impl<'a> Rendered<'a> {
+    /// The pieces in order: input slices and patch texts.
+    fn pieces(&self) -> impl Iterator<Item = &str> {
         let mut pos = 0;
+        let mut out = Vec::with_capacity(self.patches.len() * 2 + 1);
         for patch in &self.patches {
-            out.push_str(&src[pos..patch.range.start]);
-            out.push_str(&patch.text);
+            out.push(&self.source[pos..patch.range.start]);
+            out.push(patch.text.as_str());
             pos = patch.range.end;
         }
-        out.push_str(&src[pos..]);
-        out
+        out.push(&self.source[pos..]);
+        out.into_iter()
+    }
+
+    pub fn write_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        for piece in self.pieces() {
+            out.write_all(piece.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    pub fn len(&self) -> usize {
+        self.pieces().map(str::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl std::fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.pieces().try_for_each(|piece| f.write_str(piece))
     }
 }
 

@@ -4,6 +4,7 @@
 //! alias bomb costs one pointer per alias. Expansion happens only when a read field is turned
 //! into a value ([`Node::to_json`]), and is bounded by an [`ExpansionBudget`].
 
+use std::borrow::Cow;
 use std::fmt;
 use std::rc::Rc;
 
@@ -13,15 +14,16 @@ use super::scalar::resolve_plain;
 
 /// One YAML node as written, with aliases already pointing at their anchor's node.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Node {
-    Scalar(Scalar),
-    Seq(Vec<Rc<Node>>),
-    Map(Vec<(Rc<Node>, Rc<Node>)>),
+pub enum Node<'a> {
+    Scalar(Scalar<'a>),
+    Seq(Vec<Rc<Node<'a>>>),
+    Map(Vec<(Rc<Node<'a>>, Rc<Node<'a>>)>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Scalar {
-    pub text: String,
+pub struct Scalar<'a> {
+    /// Borrowed from the input unless escapes or folding changed it.
+    pub text: Cow<'a, str>,
     /// Plain scalars are resolved (`true`, `3`, `null`); quoted and block scalars are strings.
     pub plain: bool,
     /// An explicit `!!str` (or any non-core tag) keeps the text a string.
@@ -75,8 +77,8 @@ impl ExpansionBudget {
     }
 }
 
-impl Node {
-    pub fn as_scalar(&self) -> Option<&Scalar> {
+impl<'a> Node<'a> {
+    pub fn as_scalar(&self) -> Option<&Scalar<'a>> {
         match self {
             Node::Scalar(s) => Some(s),
             _ => None,
@@ -85,48 +87,101 @@ impl Node {
 
     /// The value under `key` of a mapping, honouring YAML merge keys (`<<`), which Go's YAML
     /// readers apply: explicit keys win over merged ones, earlier merge sources over later.
-    pub fn get(&self, key: &str) -> Option<&Rc<Node>> {
+    /// Following merges spends `budget`, so nested merge keys cannot make a lookup explode.
+    pub fn get(
+        &self,
+        key: &str,
+        budget: &mut ExpansionBudget,
+    ) -> Result<Option<&Rc<Node<'a>>>, TreeError> {
         let Node::Map(entries) = self else {
-            return None;
+            return Ok(None);
         };
         let direct = entries.iter().find(|(k, _)| {
             k.as_scalar()
                 .is_some_and(|s| s.text == key && !is_merge_key(s))
         });
         if let Some((_, v)) = direct {
-            return Some(v);
+            return Ok(Some(v));
         }
         for (k, v) in entries {
             if k.as_scalar().is_some_and(is_merge_key) {
-                let sources: Vec<&Rc<Node>> = match &**v {
+                let sources: Vec<&Rc<Node<'a>>> = match &**v {
                     Node::Seq(items) => items.iter().collect(),
                     _ => vec![v],
                 };
                 for source in sources {
-                    if let Some(found) = source.get(key) {
-                        return Some(found);
+                    budget.spend()?;
+                    if let Some(found) = source.get(key, budget)? {
+                        return Ok(Some(found));
                     }
                 }
             }
         }
-        None
+        Ok(None)
     }
 
     /// Follows a path of mapping keys.
-    pub fn at(&self, path: &[&str]) -> Option<&Rc<Node>> {
-        let (first, rest) = path.split_first()?;
-        let mut node = self.get(first)?;
+    pub fn at(
+        &self,
+        path: &[&str],
+        budget: &mut ExpansionBudget,
+    ) -> Result<Option<&Rc<Node<'a>>>, TreeError> {
+        let Some((first, rest)) = path.split_first() else {
+            return Ok(None);
+        };
+        let Some(mut node) = self.get(first, budget)? else {
+            return Ok(None);
+        };
         for key in rest {
-            node = node.get(key)?;
+            match node.get(key, budget)? {
+                Some(next) => node = next,
+                None => return Ok(None),
+            }
         }
-        Some(node)
+        Ok(Some(node))
     }
 
     /// The scalar's text, for fields Kubernetes defines as strings (names, labels): Go reads
     /// a plain `1.0` there as the string it sees only after a round trip, so the source text is
     /// the faithful choice.
     pub fn scalar_text(&self) -> Option<&str> {
-        self.as_scalar().map(|s| s.text.as_str())
+        self.as_scalar().map(|s| s.text.as_ref())
+    }
+
+    /// The entries of a mapping with merge keys (`<<`) applied: explicit keys first, then
+    /// merged ones not already present. Each node visited costs one unit of `budget`.
+    pub fn entries(
+        &self,
+        budget: &mut ExpansionBudget,
+    ) -> Result<Vec<(&Scalar<'a>, &Rc<Node<'a>>)>, TreeError> {
+        let Node::Map(entries) = self else {
+            return Ok(Vec::new());
+        };
+        let mut out: Vec<(&Scalar<'a>, &Rc<Node<'a>>)> = Vec::with_capacity(entries.len());
+        let mut merged = Vec::new();
+        for (k, v) in entries {
+            budget.spend()?;
+            let key = k.as_scalar().ok_or(TreeError::ComplexKey)?;
+            if is_merge_key(key) {
+                merged.push(v);
+            } else {
+                out.push((key, v));
+            }
+        }
+        for source in merged {
+            let sources: Vec<&Rc<Node<'a>>> = match &**source {
+                Node::Seq(items) => items.iter().collect(),
+                _ => vec![source],
+            };
+            for source in sources {
+                for (k, v) in source.entries(budget)? {
+                    if !out.iter().any(|(existing, _)| existing.text == k.text) {
+                        out.push((k, v));
+                    }
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Converts to a JSON value with YAML 1.2 core resolution of plain scalars and merge keys
@@ -150,10 +205,10 @@ impl Node {
                         merged.push(v);
                         continue;
                     }
-                    map.insert(key.text.clone(), v.to_json(budget)?);
+                    map.insert(key.text.to_string(), v.to_json(budget)?);
                 }
                 for source in merged {
-                    let sources: Vec<&Rc<Node>> = match &**source {
+                    let sources: Vec<&Rc<Node<'a>>> = match &**source {
                         Node::Seq(items) => items.iter().collect(),
                         _ => vec![source],
                     };
@@ -171,15 +226,15 @@ impl Node {
     }
 }
 
-fn is_merge_key(s: &Scalar) -> bool {
+fn is_merge_key(s: &Scalar<'_>) -> bool {
     s.plain && s.text == "<<"
 }
 
-fn scalar_value(s: &Scalar) -> Value {
+fn scalar_value(s: &Scalar<'_>) -> Value {
     if s.plain && !s.tagged_str {
         resolve_plain(&s.text)
     } else {
-        Value::String(s.text.clone())
+        Value::String(s.text.to_string())
     }
 }
 
@@ -187,9 +242,9 @@ fn scalar_value(s: &Scalar) -> Value {
 mod tests {
     use super::*;
 
-    fn scalar(text: &str) -> Rc<Node> {
+    fn scalar(text: &str) -> Rc<Node<'_>> {
         Rc::new(Node::Scalar(Scalar {
-            text: text.to_string(),
+            text: Cow::Borrowed(text),
             plain: true,
             tagged_str: false,
         }))
@@ -202,8 +257,15 @@ mod tests {
             (scalar("b"), scalar("base-b")),
         ]));
         let node = Node::Map(vec![(scalar("<<"), base), (scalar("a"), scalar("own"))]);
-        assert_eq!(node.get("a").unwrap().scalar_text(), Some("own"));
-        assert_eq!(node.get("b").unwrap().scalar_text(), Some("base-b"));
+        let budget = &mut ExpansionBudget::new(100);
+        assert_eq!(
+            node.get("a", budget).unwrap().unwrap().scalar_text(),
+            Some("own")
+        );
+        assert_eq!(
+            node.get("b", budget).unwrap().unwrap().scalar_text(),
+            Some("base-b")
+        );
         let json = node.to_json(&mut ExpansionBudget::new(100)).unwrap();
         assert_eq!(json, serde_json::json!({"a": "own", "b": "base-b"}));
     }
