@@ -122,13 +122,33 @@ fn legacy_plugin_config(args: &[std::ffi::OsString]) -> Option<PathBuf> {
 /// Reads stdin, stopping one byte past the limit so an oversized input is refused without
 /// reading all of it.
 fn read_stdin(limits: &Limits) -> Result<Vec<u8>> {
-    let mut input = Vec::new();
+    let mut input = Vec::with_capacity(stdin_size_hint().min(limits.max_input_bytes) + 1);
     std::io::stdin()
         .lock()
         .take(limits.max_input_bytes as u64 + 1)
         .read_to_end(&mut input)
         .context("reading stdin")?;
     Ok(input)
+}
+
+/// The size of stdin when it is a regular file (`< list.yaml`), so the buffer is allocated
+/// once instead of grown; 0 for pipes and terminals.
+#[cfg(unix)]
+fn stdin_size_hint() -> usize {
+    use std::os::fd::AsFd;
+    std::io::stdin()
+        .as_fd()
+        .try_clone_to_owned()
+        .map(std::fs::File::from)
+        .and_then(|file| file.metadata())
+        .ok()
+        .filter(std::fs::Metadata::is_file)
+        .map_or(0, |meta| usize::try_from(meta.len()).unwrap_or(0))
+}
+
+#[cfg(not(unix))]
+fn stdin_size_hint() -> usize {
+    0
 }
 
 fn emit(outcome: Outcome<'_>) -> Result<i32> {

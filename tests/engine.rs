@@ -277,7 +277,12 @@ fn json_resource_list_is_read_as_json() {
     assert_eq!(list.format, Format::Json);
     assert_eq!(list.items[0].fields.name, "a");
     assert_eq!(region(&list, 1), "{\"kind\": \"B\"}");
-    assert_eq!(run_krm(input.as_bytes(), &Limits::default()).stdout.to_string(), input);
+    assert_eq!(
+        run_krm(input.as_bytes(), &Limits::default())
+            .stdout
+            .to_string(),
+        input
+    );
 }
 
 /// Applies `edits`, re-reads the output and returns it.

@@ -60,12 +60,12 @@ pub fn collect<'l>(list: &'l ResourceList<'_>, alias_budget: usize) -> Configs<'
         if is_config {
             out.config_items.push(item.index);
         }
-        let item_identity = (
-            item.fields.kind.to_string(),
-            item.fields.namespace().map(str::to_string),
-            item.fields.name.to_string(),
-        );
-        if fc_identity.as_ref() == Some(&item_identity) {
+        let echoes_function_config = fc_identity.as_ref().is_some_and(|(kind, ns, name)| {
+            item.fields.kind == kind.as_str()
+                && item.fields.namespace() == ns.as_deref()
+                && item.fields.name == name.as_str()
+        });
+        if echoes_function_config {
             fc_item = Some(item);
             continue;
         }

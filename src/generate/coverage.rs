@@ -28,10 +28,31 @@ pub struct Instance<'l> {
     pub sources: Vec<&'l Item<'l>>,
 }
 
+/// The Flux appliers and sources of the input, sorted out once for all configs.
+#[derive(Debug, Default)]
+pub struct FluxItems<'l> {
+    pub appliers: Vec<&'l Item<'l>>,
+    pub sources: Vec<&'l Item<'l>>,
+}
+
+impl<'l> FluxItems<'l> {
+    pub fn of(items: &[&'l Item<'l>]) -> Self {
+        let mut out = FluxItems::default();
+        for &item in items {
+            if is_applier(&item.fields, &["Kustomization", "HelmRelease"]) {
+                out.appliers.push(item);
+            } else if is_source(&item.fields) {
+                out.sources.push(item);
+            }
+        }
+        out
+    }
+}
+
 /// The appliers and owned sources of the app, split into instances by environment.
 pub fn instances<'l>(
     config: &AppNotifications,
-    items: &[&'l Item<'l>],
+    flux: &FluxItems<'l>,
     results: &mut Vec<KrmResult>,
     about: impl Fn(KrmResult) -> KrmResult,
 ) -> Vec<Instance<'l>> {
@@ -45,15 +66,19 @@ pub fn instances<'l>(
             crate::config::ApplierKind::HelmRelease => "HelmRelease",
         })
         .collect();
-    let appliers: Vec<&Item<'_>> = items
+    let appliers: Vec<&Item<'_>> = flux
+        .appliers
         .iter()
         .copied()
-        .filter(|i| is_applier(&i.fields, &kinds) && selector.matches_with(|k| i.fields.label(k)))
+        .filter(|i| {
+            kinds.contains(&i.fields.kind.as_ref()) && selector.matches_with(|k| i.fields.label(k))
+        })
         .collect();
-    let sources: Vec<&Item<'_>> = items
+    let sources: Vec<&Item<'_>> = flux
+        .sources
         .iter()
         .copied()
-        .filter(|i| is_source(&i.fields) && selector.matches_with(|k| i.fields.label(k)))
+        .filter(|i| selector.matches_with(|k| i.fields.label(k)))
         .collect();
     if let Some(env) = &config.spec.environment {
         return vec![Instance {

@@ -49,11 +49,7 @@ pub fn generate(list: &ResourceList<'_>, alias_budget: usize) -> Generation {
         .collect();
     // Only Flux appliers and sources can be covered; indexing them once keeps a fleet of
     // hundreds of configs linear in the input.
-    let flux: Vec<&Item<'_>> = candidates
-        .iter()
-        .copied()
-        .filter(|i| inventory::applier_group(&i.fields.kind).is_some() || inventory::is_source(&i.fields))
-        .collect();
+    let flux = coverage::FluxItems::of(&candidates);
     let present_providers: BTreeSet<(Option<&str>, &str)> = list
         .items
         .iter()
@@ -116,7 +112,7 @@ struct ConfigRun<'r, 'l> {
     rank: usize,
     config: &'r Config<'l>,
     /// The Flux appliers and sources of the input (configs and generated objects excluded).
-    flux: &'r [&'l Item<'l>],
+    flux: &'r coverage::FluxItems<'l>,
     /// Whether the input shows any resource besides configs and generated objects; a
     /// `generators:` entry shows none.
     anything_visible: bool,

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{json, Value};
 
 use super::coverage::describe;
-use super::inventory::{generated_by, GENERATED_BY};
+use super::inventory::generated_by;
 use crate::resource_list::{Edits, Item, ResourceList};
 use crate::results::KrmResult;
 
@@ -69,31 +69,49 @@ pub fn plan(
     discovery: bool,
     objects: Vec<Generated>,
 ) -> Result<Edits, Vec<KrmResult>> {
+    // One pass over the input: what earlier runs generated, and what the output files hold.
     let mut owned: BTreeMap<Identity, &Item> = BTreeMap::new();
     let mut stale = Vec::new();
+    let mut next_index: BTreeMap<&str, u64> =
+        objects.iter().map(|o| (o.path.as_str(), 0)).collect();
+    let mut errors = Vec::new();
     for item in &list.items {
-        let Some(owner) = generated_by(item) else {
+        let owner = generated_by(item);
+        match owner {
+            Some(owner) if owners.contains(owner) => {
+                owned.insert(identity_of(item), item);
+            }
+            Some(_) if discovery => stale.push(item.index),
+            _ => {}
+        }
+        let Some((path, next)) =
+            path_of(item).and_then(|path| next_index.get_mut(path).map(|next| (path, next)))
+        else {
             continue;
         };
-        if owners.contains(owner) {
-            owned.insert(identity_of(item), item);
-        } else if discovery {
-            stale.push(item.index);
-        }
-    }
-    check_user_files(list, &objects)?;
-    let mut next_index: BTreeMap<String, u64> = BTreeMap::new();
-    for item in &list.items {
-        if let (Some(path), Some(index)) = (
-            item.fields
-                .annotation(PATH)
-                .or(item.fields.annotation(LEGACY_PATH)),
-            item_index(item),
-        ) {
-            let next = next_index.entry(path.to_string()).or_default();
+        if owner.is_none() {
+            // Generated objects only go to files that hold nothing else.
+            errors.push(
+                KrmResult::error(format!(
+                    "the output file {path} holds {}, which app-notifications did not generate; \
+                     it never writes into a user's file (hint: set spec.outputPath to a file of \
+                     its own)",
+                    describe(item)
+                ))
+                .about(item),
+            );
+        } else if let Some(index) = item_index(item) {
+            // New objects go after whatever their file already holds.
             *next = (*next).max(index + 1);
         }
     }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut next_index: BTreeMap<String, u64> = next_index
+        .into_iter()
+        .map(|(path, next)| (path.to_string(), next))
+        .collect();
     let mut edits = Edits::default();
     let mut replaced = BTreeSet::new();
     for mut object in objects {
@@ -124,42 +142,17 @@ pub fn plan(
     Ok(edits)
 }
 
+fn path_of<'i>(item: &'i Item<'_>) -> Option<&'i str> {
+    item.fields
+        .annotation(PATH)
+        .or_else(|| item.fields.annotation(LEGACY_PATH))
+}
+
 fn item_index(item: &Item<'_>) -> Option<u64> {
     item.fields
         .annotation(INDEX)
         .or(item.fields.annotation(LEGACY_INDEX))
         .and_then(|i| i.parse().ok())
-}
-
-/// Generated objects only go to files that hold nothing else: never into a user's file.
-fn check_user_files(list: &ResourceList<'_>, objects: &[Generated]) -> Result<(), Vec<KrmResult>> {
-    let paths: BTreeSet<&str> = objects.iter().map(|o| o.path.as_str()).collect();
-    let mut errors = Vec::new();
-    for item in &list.items {
-        if item.fields.annotation(GENERATED_BY).is_some() {
-            continue;
-        }
-        let path = item
-            .fields
-            .annotation(PATH)
-            .or(item.fields.annotation(LEGACY_PATH));
-        if let Some(path) = path.filter(|p| paths.contains(p)) {
-            errors.push(
-                KrmResult::error(format!(
-                    "the output file {path} holds {}, which app-notifications did not generate; \
-                     it never writes into a user's file (hint: set spec.outputPath to a file of \
-                     its own)",
-                    describe(item)
-                ))
-                .about(item),
-            );
-        }
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
-    }
 }
 
 fn annotations(value: &mut Value) -> &mut serde_json::Map<String, Value> {

@@ -75,15 +75,23 @@ pub struct Metadata<'a> {
     pub problems: Vec<FieldProblem>,
 }
 
+/// Fields the reader took straight off the events; the node then holds only spec.
+#[derive(Debug, Default)]
+pub struct FastFields<'a> {
+    pub api_version: Option<Cow<'a, str>>,
+    pub kind: Option<Cow<'a, str>>,
+    pub metadata: Metadata<'a>,
+}
+
 impl<'a> ItemFields<'a> {
-    /// Reads the fields from an item's captured node, or from the node plus metadata that the
+    /// Reads the fields from an item's captured node, or from the node plus the fields the
     /// reader took off the events.
-    pub fn read(node: &Node<'a>, metadata: Option<Metadata<'a>>, alias_budget: usize) -> Self {
+    pub fn read(node: &Node<'a>, fast: Option<FastFields<'a>>, alias_budget: usize) -> Self {
         let mut reader = FieldReader {
             fields: ItemFields::default(),
             budget: ExpansionBudget::new(alias_budget),
         };
-        reader.read(node, metadata);
+        reader.read(node, fast);
         reader.fields
     }
 
@@ -118,9 +126,17 @@ struct FieldReader<'a> {
 }
 
 impl<'a> FieldReader<'a> {
-    fn read(&mut self, node: &Node<'a>, metadata: Option<Metadata<'a>>) {
-        self.fields.api_version = self.string(node, &["apiVersion"], "").unwrap_or_default();
-        self.fields.kind = self.string(node, &["kind"], "").unwrap_or_default();
+    fn read(&mut self, node: &Node<'a>, fast: Option<FastFields<'a>>) {
+        let (api_version, kind, metadata) = match fast {
+            Some(f) => (f.api_version, f.kind, Some(f.metadata)),
+            None => (None, None, None),
+        };
+        self.fields.api_version = api_version
+            .or_else(|| self.string(node, &["apiVersion"], ""))
+            .unwrap_or_default();
+        self.fields.kind = kind
+            .or_else(|| self.string(node, &["kind"], ""))
+            .unwrap_or_default();
         if let Some(meta) = metadata {
             self.fields.name = meta.name.unwrap_or_default();
             self.fields.namespace = meta.namespace;

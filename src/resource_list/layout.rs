@@ -41,30 +41,36 @@ pub fn item_end(src: &str, start: usize, content_end: usize) -> usize {
 }
 
 /// Where a block scalar's content really ends. The parser's span for `|`/`>` scalars can run
-/// past less-indented comment lines that follow the scalar; the content is the run of lines
-/// indented at least as deep as its first non-blank line.
+/// past less-indented comment lines that follow the scalar. Content lines are never less
+/// indented than the first one (only blank lines may be), so the content ends with the last
+/// non-blank line, looking back from the parser's end, that is indented at least that much.
 pub fn block_scalar_end(src: &str, start: usize, parser_end: usize) -> usize {
     let from = line_start(src, start);
     if has_explicit_indent(src, from) {
         // `|2`: lines may be shallower than the first; trust the parser.
         return parser_end;
     }
-    let mut content_indent = None;
-    let mut end = parser_end.min(start);
-    let mut pos = from;
-    for line in src[from..parser_end].split_inclusive('\n') {
-        let body = line.trim_end_matches(['\n', '\r']);
-        let indent = body.len() - body.trim_start_matches(' ').len();
-        if !body.trim().is_empty() {
-            let content = *content_indent.get_or_insert(indent);
-            if indent < content {
-                break;
-            }
-            end = pos + body.len();
+    let first = src[from..parser_end]
+        .split_inclusive('\n')
+        .find(|line| !line.trim().is_empty());
+    let Some(first) = first else {
+        return parser_end;
+    };
+    let content_indent = indent_of(first);
+    let mut end = parser_end;
+    while end > start {
+        let line_begin = line_start(src, end - 1);
+        let line = &src[line_begin..end];
+        if !line.trim().is_empty() && indent_of(line) >= content_indent {
+            return line_begin + line.trim_end_matches(['\n', '\r']).len();
         }
-        pos += line.len();
+        end = line_begin;
     }
-    end.max(start)
+    start
+}
+
+fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
 }
 
 /// Whether the block scalar header on the line before `content_line` has an indentation

@@ -8,10 +8,10 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use granit_parser::{Event, Options, Parser, ScalarStyle, ScanError, Span, StrInput};
+use granit_parser::{Event, Options, Parser, ScalarStyle, ScanError, StrInput};
 
 use super::error::{Location, ReadError, ReadErrorKind};
-use super::fields::{is_null, string_pairs, FieldProblem, ItemFields, Metadata, Pairs};
+use super::fields::{is_null, string_pairs, FastFields, FieldProblem, ItemFields, Metadata, Pairs};
 use super::layout::{
     block_scalar_end, detect_line_ending, find_dash, item_end, line_end_after, line_start,
 };
@@ -50,13 +50,9 @@ pub fn read_stream<'a>(
         match event {
             Event::StreamEnd => break,
             Event::DocumentStart(explicit, _) => {
-                let doc_start = if explicit {
-                    offset(&span.start)
-                } else {
-                    usize::MAX
-                };
+                let doc_start = if explicit { span.start } else { usize::MAX };
                 let (event, span) = events.next()?;
-                let node_start = offset(&span.start);
+                let node_start = span.start;
                 let region_start = doc_start.min(line_start(source, node_start));
                 match event {
                     Event::MappingStart(..) | Event::Alias(_) => {
@@ -69,14 +65,14 @@ pub fn read_stream<'a>(
                             ));
                         }
                         if items.is_empty() {
-                            item_col = span.start.col();
+                            item_col = span.col as usize;
                         }
                         let node = events.read_item((event, span))?;
-                        let end = item_end(source, region_start, events.content_end);
+                        let end = item_end(source, region_start, events.content_end());
                         items.push(make_item(
                             items.len(),
                             region_start..end,
-                            span.start.line(),
+                            span.line as usize,
                             node,
                             limits,
                         ));
@@ -148,11 +144,11 @@ fn make_item<'a>(
     read: ReadItem<'a>,
     limits: &Limits,
 ) -> Item<'a> {
-    let (node, metadata) = match read {
+    let (node, fast) = match read {
         ReadItem::Node(node) => (node, None),
-        ReadItem::Fast(node, metadata) => (node, Some(metadata)),
+        ReadItem::Fast(node, fast) => (node, Some(fast)),
     };
-    let fields = ItemFields::read(&node, metadata, limits.max_alias_expansion);
+    let fields = ItemFields::read(&node, fast, limits.max_alias_expansion);
     let node = (fields.kind == APP_NOTIFICATIONS_KIND).then_some(node);
     Item {
         index,
@@ -175,7 +171,7 @@ fn after_colon(src: &str, key_end: usize) -> usize {
 /// fast path.
 enum ReadItem<'a> {
     Node(Rc<Node<'a>>),
-    Fast(Rc<Node<'a>>, Metadata<'a>),
+    Fast(Rc<Node<'a>>, FastFields<'a>),
 }
 
 /// A plain string scalar node, for keys and for values moved to the node path.
@@ -211,6 +207,9 @@ struct Events<'a> {
     anchors: HashMap<usize, Rc<Node<'a>>>,
     /// End of the last scalar, alias or flow collection read: where an item's text ends.
     content_end: usize,
+    /// The span of the last scalar read when it was a block scalar: its true end is worked
+    /// out only if an item ends with it (see [`block_scalar_end`]).
+    pending_block: Option<(usize, usize)>,
     /// Start of the `&anchor` of the node event read last, if it had one.
     last_anchor_start: Option<usize>,
     peeked: Option<(Event<'a>, Span)>,
@@ -219,6 +218,29 @@ struct Events<'a> {
 }
 
 type Ev<'a> = (Event<'a>, Span);
+
+/// Where an event is. The parser's own span carries more than the reader needs; events are
+/// moved several times on their way through the reader, so a small copy saves real time.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+    tag_start: Option<usize>,
+    line: u32,
+    col: u32,
+}
+
+impl Span {
+    fn of(span: &granit_parser::Span) -> Self {
+        Span {
+            start: offset(&span.start),
+            end: offset(&span.end),
+            tag_start: span.tag_start().map(|m| offset(&m)),
+            line: u32::try_from(span.start.line()).unwrap_or(u32::MAX),
+            col: u32::try_from(span.start.col()).unwrap_or(u32::MAX),
+        }
+    }
+}
 
 impl<'a> Events<'a> {
     fn new(src: &'a str, origin: &str, limits: &Limits) -> Self {
@@ -233,6 +255,7 @@ impl<'a> Events<'a> {
             origin: origin.to_string(),
             anchors: HashMap::new(),
             content_end: 0,
+            pending_block: None,
             last_anchor_start: None,
             peeked: None,
             max_depth: limits.max_depth,
@@ -242,7 +265,7 @@ impl<'a> Events<'a> {
 
     fn raw_next(&mut self) -> Result<Ev<'a>, ReadError> {
         match self.parser.next() {
-            Some(Ok(ev)) => Ok(ev),
+            Some(Ok((event, span))) => Ok((event, Span::of(&span))),
             Some(Err(err)) => Err(self.scan_error(err)),
             None => Err(ReadError::new(
                 ReadErrorKind::Syntax {
@@ -262,26 +285,36 @@ impl<'a> Events<'a> {
         loop {
             let (event, span) = self.raw_next()?;
             match event {
-                Event::Anchor(..) => self.last_anchor_start = Some(offset(&span.start)),
+                Event::Anchor(..) => self.last_anchor_start = Some(span.start),
                 Event::Scalar(_, ScalarStyle::Literal | ScalarStyle::Folded, ..) => {
-                    self.content_end =
-                        block_scalar_end(self.src, offset(&span.start), offset(&span.end));
+                    self.content_end = span.end;
+                    self.pending_block = Some((span.start, span.end));
                     return Ok((event, span));
                 }
                 Event::Scalar(..) | Event::Alias(_) => {
-                    self.content_end = offset(&span.end);
+                    self.content_end = span.end;
+                    self.pending_block = None;
                     return Ok((event, span));
                 }
                 Event::SequenceEnd | Event::MappingEnd => {
                     // Flow collections end at `]`/`}`; block ones have an empty span at the
                     // next token, which is not content of this node.
-                    if !span.is_empty() {
-                        self.content_end = offset(&span.end);
+                    if span.start != span.end {
+                        self.content_end = span.end;
+                        self.pending_block = None;
                     }
                     return Ok((event, span));
                 }
                 _ => return Ok((event, span)),
             }
+        }
+    }
+
+    /// End of the last scalar, alias or flow collection read: where an item's text ends.
+    fn content_end(&self) -> usize {
+        match self.pending_block {
+            Some((start, end)) => block_scalar_end(self.src, start, end),
+            None => self.content_end,
         }
     }
 
@@ -316,8 +349,8 @@ impl<'a> Events<'a> {
         ReadError::new(
             kind,
             Some(Location {
-                line: span.start.line(),
-                column: span.start.col() + 1,
+                line: (span.line as usize),
+                column: (span.col as usize) + 1,
             }),
             &self.origin,
         )
@@ -413,28 +446,37 @@ impl<'a> Events<'a> {
     }
 
     /// Consumes the node that starts with `first` without building it, except for anchored
-    /// nodes inside it, which later aliases may need.
+    /// nodes inside it, which later aliases may need. Most of a large list goes through here,
+    /// so it counts depth instead of recursing with each event.
     fn skip(&mut self, first: Ev<'a>) -> Result<(), ReadError> {
-        let anchored = match &first.0 {
+        let mut depth = match &first.0 {
             Event::Scalar(_, _, anchor, _)
             | Event::SequenceStart(_, anchor, _)
-            | Event::MappingStart(_, anchor, _) => *anchor != 0,
-            _ => false,
+            | Event::MappingStart(_, anchor, _)
+                if *anchor != 0 =>
+            {
+                self.capture(first)?;
+                return Ok(());
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) => 1usize,
+            _ => return Ok(()),
         };
-        if anchored {
-            self.capture(first)?;
-            return Ok(());
-        }
-        match first.0 {
-            Event::SequenceStart(..) | Event::MappingStart(..) => loop {
-                let ev = self.next()?;
-                if matches!(ev.0, Event::SequenceEnd | Event::MappingEnd) {
-                    return Ok(());
+        while depth > 0 {
+            let ev = self.next()?;
+            match &ev.0 {
+                Event::SequenceEnd | Event::MappingEnd => depth -= 1,
+                Event::Scalar(_, _, anchor, _)
+                | Event::SequenceStart(_, anchor, _)
+                | Event::MappingStart(_, anchor, _)
+                    if *anchor != 0 =>
+                {
+                    self.capture(ev)?;
                 }
-                self.skip(ev)?;
-            },
-            _ => Ok(()),
+                Event::SequenceStart(..) | Event::MappingStart(..) => depth += 1,
+                _ => {}
+            }
         }
+        Ok(())
     }
 
     /// Reads one resource. Configs (`AppNotifications`, or any item whose kind is not known
@@ -450,7 +492,8 @@ impl<'a> Events<'a> {
             return Ok(ReadItem::Node(self.capture(first)?));
         }
         let mut entries = Vec::new();
-        let mut kind: Option<Rc<Node<'a>>> = None;
+        let mut api_version: Option<Cow<'a, str>> = None;
+        let mut kind: Option<Cow<'a, str>> = None;
         let mut metadata = None;
         loop {
             let ev = self.next()?;
@@ -469,34 +512,50 @@ impl<'a> Events<'a> {
                 continue;
             };
             let value_ev = self.next()?;
-            let fast = kind
-                .as_ref()
-                .is_some_and(|k| k.scalar_text() != Some(APP_NOTIFICATIONS_KIND));
-            let value = match key_text.as_ref() {
-                "apiVersion" => self.capture(value_ev)?,
-                "kind" => {
-                    let value = self.capture(value_ev)?;
-                    kind = Some(value.clone());
-                    value
+            let fast = kind.as_deref().is_some_and(|k| k != APP_NOTIFICATIONS_KIND);
+            let value = match (key_text.as_ref(), value_ev) {
+                ("apiVersion", (Event::Scalar(text, _, 0, _), _)) => {
+                    api_version = Some(text);
+                    continue;
                 }
-                "metadata" if fast && matches!(value_ev.0, Event::MappingStart(_, 0, _)) => {
+                ("kind", (Event::Scalar(text, _, 0, _), _)) => {
+                    kind = Some(text);
+                    continue;
+                }
+                ("metadata", value_ev @ (Event::MappingStart(_, 0, _), _)) if fast => {
+                    drop(value_ev);
                     metadata = Some(self.read_metadata()?);
                     continue;
                 }
-                "metadata" => self.capture(value_ev)?,
-                "spec" if fast => self.read_spec(value_ev)?,
-                "spec" => self.capture(value_ev)?,
-                _ => {
+                ("spec", value_ev) if fast => self.read_spec(value_ev)?,
+                ("apiVersion" | "kind" | "metadata" | "spec", value_ev) => {
+                    self.capture(value_ev)?
+                }
+                (_, value_ev) => {
                     self.skip(value_ev)?;
                     continue;
                 }
             };
             entries.push((key_node(key_text), value));
         }
-        let node = Rc::new(Node::Map(entries));
         Ok(match metadata {
-            Some(metadata) => ReadItem::Fast(node, metadata),
-            None => ReadItem::Node(node),
+            Some(metadata) => ReadItem::Fast(
+                Rc::new(Node::Map(entries)),
+                FastFields {
+                    api_version,
+                    kind,
+                    metadata,
+                },
+            ),
+            None => {
+                // Configs are read in full: the node needs every field.
+                for (key, text) in [("apiVersion", api_version), ("kind", kind)] {
+                    if let Some(text) = text {
+                        entries.push((key_node(Cow::Borrowed(key)), key_node(text)));
+                    }
+                }
+                ReadItem::Node(Rc::new(Node::Map(entries)))
+            }
         })
     }
 
@@ -692,7 +751,7 @@ impl<'a> ListReader<'a> {
         match event {
             Event::MappingStart(style, ..) => {
                 let is_flow = style == granit_parser::StructureStyle::Flow;
-                if is_flow && self.src[offset(&span.start)..].starts_with('{') {
+                if is_flow && self.src[span.start..].starts_with('{') {
                     self.format = Format::Json;
                 }
                 self.read_root(events, is_flow)?;
@@ -722,12 +781,12 @@ impl<'a> ListReader<'a> {
         loop {
             let (event, span) = events.next()?;
             if matches!(event, Event::MappingEnd) {
-                root_end = offset(&span.start);
+                root_end = span.start;
                 break;
             }
-            let key_start = offset(&span.start);
+            let key_start = span.start;
             if first_key {
-                self.key_col = span.start.col();
+                self.key_col = span.col as usize;
                 first_key = false;
             }
             let key = match &event {
@@ -744,7 +803,7 @@ impl<'a> ListReader<'a> {
             }
             self.seen_keys.push(key.clone());
             // Past the `:` indicator, where a value's replacement text may start.
-            let key_end = after_colon(self.src, offset(&span.end));
+            let key_end = after_colon(self.src, span.end);
             let value = events.next()?;
             match key.as_str() {
                 "apiVersion" => {
@@ -754,13 +813,13 @@ impl<'a> ListReader<'a> {
                 "items" => self.read_items(events, value, key_end)?,
                 "functionConfig" => self.function_config = Some(events.capture(value)?),
                 "results" => {
-                    let value_start = offset(&value.1.start);
+                    let value_start = value.1.start;
                     events.skip(value)?;
                     self.results = Some(if is_flow {
-                        value_start..events.content_end
+                        value_start..events.content_end()
                     } else {
                         line_start(self.src, key_start)
-                            ..line_end_after(self.src, events.content_end)
+                            ..line_end_after(self.src, events.content_end())
                     });
                 }
                 _ => events.skip(value)?,
@@ -775,7 +834,7 @@ impl<'a> ListReader<'a> {
             };
         } else {
             self.root_insert = RootInsert::Block {
-                at: line_end_after(self.src, events.content_end),
+                at: line_end_after(self.src, events.content_end()),
                 key_col: self.key_col,
             };
         }
@@ -792,7 +851,7 @@ impl<'a> ListReader<'a> {
         match event {
             Event::SequenceStart(style, ..) => {
                 let block = style == granit_parser::StructureStyle::Block;
-                let open = offset(&span.end);
+                let open = span.end;
                 loop {
                     let (event, span) = events.next()?;
                     if matches!(event, Event::SequenceEnd) {
@@ -807,7 +866,7 @@ impl<'a> ListReader<'a> {
                             ItemsContainer::Flow {
                                 key_end,
                                 open,
-                                close: offset(&span.start),
+                                close: span.start,
                             }
                         };
                         return Ok(());
@@ -818,11 +877,7 @@ impl<'a> ListReader<'a> {
             Event::Scalar(ref text, ScalarStyle::Plain, ..)
                 if text.is_empty() || text == "null" || text == "~" =>
             {
-                let value_end = if text.is_empty() {
-                    key_end
-                } else {
-                    offset(&span.end)
-                };
+                let value_end = if text.is_empty() { key_end } else { span.end };
                 self.container = ItemsContainer::Null {
                     replace: key_end..value_end,
                 };
@@ -862,9 +917,9 @@ impl<'a> ListReader<'a> {
                 &span,
             ));
         }
-        let mut node_start = offset(&span.start);
-        if let Some(tag) = span.tag_start() {
-            node_start = node_start.min(offset(&tag));
+        let mut node_start = span.start;
+        if let Some(tag) = span.tag_start {
+            node_start = node_start.min(tag);
         }
         let is_mapping = matches!(event, Event::MappingStart(..));
         events.last_anchor_start = None;
@@ -875,8 +930,8 @@ impl<'a> ListReader<'a> {
         if let Some(anchor) = events.last_anchor_start.take() {
             node_start = node_start.min(anchor);
         }
-        let line = span.start.line();
-        let col = span.start.col();
+        let line = span.line as usize;
+        let col = span.col as usize;
         let node = events.read_item((event, span))?;
         let region = if block {
             let dash = find_dash(self.src, node_start).unwrap_or(node_start);
@@ -885,12 +940,12 @@ impl<'a> ListReader<'a> {
                 self.item_col = dash - start;
                 self.indent_sequences = self.item_col > self.key_col;
             }
-            start..item_end(self.src, start, events.content_end)
+            start..item_end(self.src, start, events.content_end())
         } else {
             if index == 0 {
                 self.item_col = col;
             }
-            node_start..events.content_end
+            node_start..events.content_end()
         };
         self.items
             .push(make_item(index, region, line, node, &self.limits));

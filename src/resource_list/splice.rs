@@ -280,7 +280,6 @@ impl<'l, 'a> Splice<'l, 'a> {
             }
         }
     }
-
 }
 
 /// Output that is mostly the input: written piece by piece, so a large list is never copied
