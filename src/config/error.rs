@@ -138,6 +138,9 @@ impl Problem {
 /// top to bottom like the file. A problem about a missing field sorts after everything else
 /// in the map that lacks it.
 pub(crate) fn sort_by_document(problems: &mut [ConfigError], document: &serde_json::Value) {
+    if problems.len() < 2 {
+        return;
+    }
     let mut order = Vec::new();
     collect_paths(document, String::new(), 0, &mut order);
     let within = |path: &str, known: &str| {

@@ -1,7 +1,7 @@
 //! What one app instance's Alerts must cover (DESIGN "Semantics" 1, 2, 4, 5, 6): its appliers,
 //! its sources, how they are grouped into Alerts by namespace, and the eventSources entries.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::inventory::{is_applier, is_source, is_source_kind, qualified};
 use super::objects::EventSource;
@@ -28,24 +28,57 @@ pub struct Instance<'l> {
     pub sources: Vec<&'l Item<'l>>,
 }
 
-/// The Flux appliers and sources of the input, sorted out once for all configs.
+/// The Flux appliers and sources of the input, sorted out once for all configs and indexed
+/// by label, so a fleet of hundreds of configs stays linear in the input.
 #[derive(Debug, Default)]
 pub struct FluxItems<'l> {
-    pub appliers: Vec<&'l Item<'l>>,
-    pub sources: Vec<&'l Item<'l>>,
+    appliers: Vec<&'l Item<'l>>,
+    sources: Vec<&'l Item<'l>>,
+    /// `(label key, value)` → positions in `appliers` and `sources`.
+    by_label: HashMap<(&'l str, &'l str), (Vec<usize>, Vec<usize>)>,
 }
 
 impl<'l> FluxItems<'l> {
     pub fn of(items: &[&'l Item<'l>]) -> Self {
         let mut out = FluxItems::default();
         for &item in items {
-            if is_applier(&item.fields, &["Kustomization", "HelmRelease"]) {
+            let applier = is_applier(&item.fields, &["Kustomization", "HelmRelease"]);
+            if !applier && !is_source(&item.fields) {
+                continue;
+            }
+            for (key, value) in &item.fields.labels {
+                let entry = out
+                    .by_label
+                    .entry((key.as_ref(), value.as_ref()))
+                    .or_default();
+                if applier {
+                    entry.0.push(out.appliers.len());
+                } else {
+                    entry.1.push(out.sources.len());
+                }
+            }
+            if applier {
                 out.appliers.push(item);
-            } else if is_source(&item.fields) {
+            } else {
                 out.sources.push(item);
             }
         }
         out
+    }
+
+    /// Appliers and sources that `selector` may match: those carrying its first matchLabel,
+    /// or all of them for a selector of expressions only. Callers still apply the selector.
+    fn candidates(&self, selector: &LabelSelector) -> (Vec<&'l Item<'l>>, Vec<&'l Item<'l>>) {
+        match selector.match_labels.iter().next() {
+            Some((key, value)) => match self.by_label.get(&(key.as_str(), value.as_str())) {
+                Some((appliers, sources)) => (
+                    appliers.iter().map(|&i| self.appliers[i]).collect(),
+                    sources.iter().map(|&i| self.sources[i]).collect(),
+                ),
+                None => (Vec::new(), Vec::new()),
+            },
+            None => (self.appliers.clone(), self.sources.clone()),
+        }
     }
 }
 
@@ -66,18 +99,15 @@ pub fn instances<'l>(
             crate::config::ApplierKind::HelmRelease => "HelmRelease",
         })
         .collect();
-    let appliers: Vec<&Item<'_>> = flux
-        .appliers
-        .iter()
-        .copied()
+    let (appliers, sources) = flux.candidates(&selector);
+    let appliers: Vec<&Item<'_>> = appliers
+        .into_iter()
         .filter(|i| {
             kinds.contains(&i.fields.kind.as_ref()) && selector.matches_with(|k| i.fields.label(k))
         })
         .collect();
-    let sources: Vec<&Item<'_>> = flux
-        .sources
-        .iter()
-        .copied()
+    let sources: Vec<&Item<'_>> = sources
+        .into_iter()
         .filter(|i| selector.matches_with(|k| i.fields.label(k)))
         .collect();
     if let Some(env) = &config.spec.environment {

@@ -27,7 +27,6 @@ pub use output::Generated;
 pub struct Generation {
     pub edits: Edits,
     pub results: Vec<KrmResult>,
-    pub objects: Vec<Generated>,
 }
 
 /// Runs generation over a read list.
@@ -68,6 +67,7 @@ pub fn generate(list: &ResourceList<'_>, alias_budget: usize) -> Generation {
             results: &mut results,
             objects: &mut objects,
             providers: &mut providers,
+            warned_providers: BTreeSet::new(),
         };
         run.generate();
     }
@@ -83,12 +83,8 @@ pub fn generate(list: &ResourceList<'_>, alias_budget: usize) -> Generation {
         (a.owner_rank, rank(a)).cmp(&(b.owner_rank, rank(b)))
     });
     let owners: BTreeSet<String> = configs.configs.iter().map(|c| c.owner.clone()).collect();
-    match output::plan(list, &owners, configs.discovery, objects.clone()) {
-        Ok(edits) => Generation {
-            edits,
-            results,
-            objects,
-        },
+    match output::plan(list, &owners, configs.discovery, objects) {
+        Ok(edits) => Generation { edits, results },
         Err(errors) => {
             results.extend(errors);
             Generation {
@@ -121,6 +117,8 @@ struct ConfigRun<'r, 'l> {
     results: &'r mut Vec<KrmResult>,
     objects: &'r mut Vec<Generated>,
     providers: &'r mut ProviderSet,
+    /// Missing Providers already warned about.
+    warned_providers: BTreeSet<(Option<String>, String)>,
 }
 
 impl ConfigRun<'_, '_> {
@@ -349,8 +347,12 @@ impl ConfigRun<'_, '_> {
                     self.config.config.app(),
                     namespace.map(|ns| format!(" in namespace {ns}")).unwrap_or_default()
                 );
-                let result = self.about(KrmResult::warning(message));
-                if !self.results.contains(&result) {
+                // Once per Provider and namespace, however many routes use it.
+                if self
+                    .warned_providers
+                    .insert((namespace.map(str::to_string), name.clone()))
+                {
+                    let result = self.about(KrmResult::warning(message));
                     self.results.push(result);
                 }
             }

@@ -1,7 +1,7 @@
 //! Ownership, idempotence and pruning (DESIGN "Semantics" 9): which input items the generated
 //! objects replace, which are dropped, and where new ones are written.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::{json, Value};
 
@@ -72,8 +72,7 @@ pub fn plan(
     // One pass over the input: what earlier runs generated, and what the output files hold.
     let mut owned: BTreeMap<Identity, &Item> = BTreeMap::new();
     let mut stale = Vec::new();
-    let mut next_index: BTreeMap<&str, u64> =
-        objects.iter().map(|o| (o.path.as_str(), 0)).collect();
+    let mut next_index: HashMap<&str, u64> = objects.iter().map(|o| (o.path.as_str(), 0)).collect();
     let mut errors = Vec::new();
     for item in &list.items {
         let owner = generated_by(item);

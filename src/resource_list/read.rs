@@ -623,10 +623,10 @@ impl<'a> Events<'a> {
         key: &str,
         problems: &mut Vec<FieldProblem>,
     ) -> Result<Pairs<'a>, ReadError> {
-        let field = format!("metadata.{key}");
+        let field = || format!("metadata.{key}");
         if !matches!(first.0, Event::MappingStart(_, 0, _)) {
             let node = self.capture(first)?;
-            return Ok(string_pairs(&node, &field, self.alias_budget, problems));
+            return Ok(string_pairs(&node, &field(), self.alias_budget, problems));
         }
         let mut pairs: Pairs<'a> = Vec::new();
         let mut slow: Option<Vec<(Rc<Node<'a>>, Rc<Node<'a>>)>> = None;
@@ -669,7 +669,7 @@ impl<'a> Events<'a> {
             None => pairs,
             Some(entries) => {
                 let node = Node::Map(entries);
-                string_pairs(&node, &field, self.alias_budget, problems)
+                string_pairs(&node, &field(), self.alias_budget, problems)
             }
         })
     }
