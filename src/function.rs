@@ -86,26 +86,27 @@ pub fn run_legacy_plugin<'a>(
         Ok(text) => text,
         Err(err) => return Outcome::failed(format!("error: {err}\n")),
     };
-    // The config file is one resource; reading it as a stream gives its fields and node.
-    let config_list = match read_stream(config_text, config_origin, limits) {
-        Ok(list) => list,
+    // The config file is one object: read it as a ResourceList's functionConfig would be.
+    let wrapped = crate::package::resource_list(&[], Some(config_text));
+    let config_node = match read_resource_list(&wrapped, config_origin, limits) {
+        Ok(list) => list.function_config.map(|node| node.to_owned_node()),
         Err(err) => return Outcome::failed(format!("error: {err}\n")),
     };
-    if config_list.items.len() != 1 {
+    if config_node.is_none() {
         return Outcome::failed(format!(
-            "error: {config_origin}: expected exactly one object (the plugin config), found {} \
-             (hint: the legacy plugin's config file holds one AppNotifications)\n",
-            config_list.items.len()
+            "error: {config_origin}: the plugin config is empty (hint: the legacy plugin's \
+             config file holds one AppNotifications)\n"
         ));
     }
     let text = match decode(input, "stdin", limits) {
         Ok(text) => text,
         Err(err) => return Outcome::failed(format!("error: {err}\n")),
     };
-    let list = match read_stream(text, "stdin", limits) {
+    let mut list = match read_stream(text, "stdin", limits) {
         Ok(list) => list,
         Err(err) => return Outcome::failed(format!("error: {err}\n")),
     };
+    list.function_config = config_node;
     let (edits, results) = process(&list, limits);
     // A plugin has no results channel: errors fail the build, the rest goes to stderr.
     let mut outcome = finish(&list, edits, results, false);

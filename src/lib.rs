@@ -9,6 +9,7 @@ pub mod config;
 pub mod function;
 pub mod generate;
 pub mod limits;
+pub mod package;
 pub mod resource_list;
 pub mod results;
 pub mod yaml;

@@ -3,14 +3,17 @@
 #![forbid(unsafe_code)]
 
 use std::io::{Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::{Args, Parser};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use app_notifications::function::{self, exit, Outcome};
 use app_notifications::limits::Limits;
+use app_notifications::package;
+use app_notifications::results::has_errors;
+use app_notifications::yaml::emit::EmitStyle;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -18,6 +21,13 @@ Examples:
   kustomize build --enable-alpha-plugins overlays/production
   kpt fn eval --exec app-notifications --allow-exec pkg/
   app-notifications < resource-list.yaml
+
+  # Generate into a package (what kpt fn render does), or just print what would be generated
+  app-notifications render --write apps/
+  app-notifications render --config apps/billing/notifications.yaml apps/billing
+
+  # The config's schema, for editors and kpt
+  app-notifications schema --format openapi
 
   # kustomize legacy exec plugin (installed under
   # $XDG_CONFIG_HOME/kustomize/plugin/app-notifications.dev/v1alpha1/appnotifications/)
@@ -32,8 +42,41 @@ Exit codes: 0 ok, 1 function error (input items returned unchanged, with results
 #[derive(Parser, Debug)]
 #[command(name = "app-notifications", version, after_help = EXAMPLES)]
 struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
     #[command(flatten)]
     limits: LimitArgs,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Read a package as kpt does and print the objects the function generates, or write them
+    /// into the package with --write (only into files it owns).
+    Render {
+        /// The AppNotifications (or ConfigMap) to run with; without it, every AppNotifications
+        /// in the package is used.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Write generated objects into the package instead of printing them.
+        #[arg(long)]
+        write: bool,
+        /// Package directories or files.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// Print the schema of the AppNotifications config.
+    Schema {
+        #[arg(long, value_enum, default_value_t = SchemaFormat::JsonSchema)]
+        format: SchemaFormat,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum SchemaFormat {
+    /// JSON Schema (draft 2020-12), for editors and yaml-language-server.
+    JsonSchema,
+    /// OpenAPI v3 structural schema, as a CRD or kpt function config schema uses.
+    Openapi,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -103,8 +146,80 @@ fn run() -> Result<i32> {
         }
     };
     let limits = cli.limits.limits();
-    let input = read_stdin(&limits)?;
-    emit(function::run_krm(&input, &limits))
+    match cli.command {
+        None => {
+            let input = read_stdin(&limits)?;
+            emit(function::run_krm(&input, &limits))
+        }
+        Some(Command::Schema { format }) => {
+            let schema = match format {
+                SchemaFormat::JsonSchema => app_notifications::config::json_schema(),
+                SchemaFormat::Openapi => app_notifications::config::openapi_v3(),
+            };
+            println!("{}", serde_json::to_string_pretty(&schema)?);
+            Ok(exit::OK)
+        }
+        Some(Command::Render {
+            config,
+            write,
+            paths,
+        }) => render(config.as_deref(), write, &paths, &limits),
+    }
+}
+
+/// `render`: one package per path, each rendered on its own.
+fn render(config: Option<&Path>, write: bool, paths: &[PathBuf], limits: &Limits) -> Result<i32> {
+    let config_text = match config {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .with_context(|| format!("reading the config {}", path.display()))?,
+        ),
+        None => None,
+    };
+    let mut code = exit::OK;
+    let mut stdout = std::io::stdout().lock();
+    for root in paths {
+        let docs = package::read(root, limits)?;
+        let rendered = package::render(&docs, config_text.as_deref(), limits)?;
+        for result in &rendered.results {
+            eprintln!("{}", result.to_line());
+        }
+        if has_errors(&rendered.results) {
+            code = exit::FUNCTION_ERROR;
+            continue;
+        }
+        if !write {
+            let style = EmitStyle::default();
+            for (i, object) in rendered.objects.iter().enumerate() {
+                if i > 0 {
+                    stdout.write_all(b"---\n")?;
+                }
+                stdout.write_all(package::document_text(object, &style).as_bytes())?;
+            }
+            continue;
+        }
+        let base = if root.is_file() {
+            root.parent().unwrap_or(Path::new("")).to_path_buf()
+        } else {
+            root.clone()
+        };
+        for (path, content) in &rendered.files {
+            let file = base.join(path);
+            if let Some(dir) = file.parent() {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+            }
+            std::fs::write(&file, content)
+                .with_context(|| format!("writing {}", file.display()))?;
+            eprintln!("wrote {}", file.display());
+        }
+        for path in &rendered.deleted {
+            let file = base.join(path);
+            std::fs::remove_file(&file).with_context(|| format!("removing {}", file.display()))?;
+            eprintln!("removed {}", file.display());
+        }
+    }
+    Ok(code)
 }
 
 /// Kustomize runs a legacy exec plugin with the config file as argv[1] and sets

@@ -184,6 +184,38 @@ impl<'a> Node<'a> {
         Ok(out)
     }
 
+    /// A copy that owns its text, so it can outlive the input it was read from. Shared nodes
+    /// (aliases) stay shared: the copy is as small as the original, however many aliases.
+    pub fn to_owned_node(self: &Rc<Self>) -> Rc<Node<'static>> {
+        fn copy<'a>(
+            node: &Rc<Node<'a>>,
+            done: &mut std::collections::HashMap<usize, Rc<Node<'static>>>,
+        ) -> Rc<Node<'static>> {
+            // The address identifies a shared node while the original is alive.
+            let key = Rc::as_ptr(node) as usize;
+            if let Some(copied) = done.get(&key) {
+                return copied.clone();
+            }
+            let copied = Rc::new(match &**node {
+                Node::Scalar(s) => Node::Scalar(Scalar {
+                    text: Cow::Owned(s.text.to_string()),
+                    plain: s.plain,
+                    tagged_str: s.tagged_str,
+                }),
+                Node::Seq(items) => Node::Seq(items.iter().map(|n| copy(n, done)).collect()),
+                Node::Map(entries) => Node::Map(
+                    entries
+                        .iter()
+                        .map(|(k, v)| (copy(k, done), copy(v, done)))
+                        .collect(),
+                ),
+            });
+            done.insert(key, copied.clone());
+            copied
+        }
+        copy(self, &mut std::collections::HashMap::new())
+    }
+
     /// Converts to a JSON value with YAML 1.2 core resolution of plain scalars and merge keys
     /// applied.
     pub fn to_json(&self, budget: &mut ExpansionBudget) -> Result<Value, TreeError> {

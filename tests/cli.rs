@@ -1,0 +1,261 @@
+//! The command line beyond KRM mode: `render` on packages, `schema`, the samples in
+//! fn-config/, and the kustomize legacy exec plugin mode.
+
+mod support;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn bin() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_app-notifications"));
+    cmd.env_remove("KUSTOMIZE_PLUGIN_CONFIG_ROOT");
+    cmd
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(cmd: &mut Command, stdin: &[u8]) -> Run {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    let out = child.wait_with_output().unwrap();
+    Run {
+        code: out.status.code().unwrap(),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+/// A scratch copy of a directory, removed at the end of the test.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn copy_of(src: &Path, name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("an-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        copy_dir(src, &dir);
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for entry in std::fs::read_dir(src).unwrap() {
+        let path = entry.unwrap().path();
+        let target = dst.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+fn snapshot(dir: &Path) -> Vec<(PathBuf, String)> {
+    support::yaml_files(dir)
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            (p, text)
+        })
+        .collect()
+}
+
+#[test]
+fn schema_file_is_current() {
+    let out = run(bin().arg("schema"), b"");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let file = root().join("fn-config/app-notifications.schema.json");
+    let current = std::fs::read_to_string(&file).unwrap_or_default();
+    assert!(
+        current == out.stdout,
+        "fn-config/app-notifications.schema.json is stale: run `cargo run -q -- schema > \
+         fn-config/app-notifications.schema.json`"
+    );
+    let openapi = run(bin().args(["schema", "--format", "openapi"]), b"");
+    assert_eq!(openapi.code, 0);
+    let value: serde_json::Value = serde_json::from_str(&openapi.stdout).unwrap();
+    assert!(value["properties"]["spec"]["properties"]["alerts"].is_object());
+}
+
+#[test]
+fn render_prints_the_generated_objects() {
+    let out = run(
+        bin().args(["render"]).arg(root().join("examples/package")),
+        b"",
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out
+        .stdout
+        .starts_with("apiVersion: notification.toolkit.fluxcd.io/v1beta3\nkind: Alert\n"));
+    assert!(out
+        .stdout
+        .contains("\n---\napiVersion: notification.toolkit.fluxcd.io/v1beta3\nkind: Provider\n"));
+    assert!(
+        !out.stdout.contains("internal.config.kubernetes.io"),
+        "{}",
+        out.stdout
+    );
+    assert!(out
+        .stderr
+        .contains("info: Alert billing/billing-production → Provider slack"));
+}
+
+#[test]
+fn render_write_creates_owned_files_and_is_idempotent() {
+    let pkg = Scratch::copy_of(&root().join("examples/package"), "write");
+    let before = snapshot(&pkg.0);
+    let first = run(bin().args(["render", "--write"]).arg(&pkg.0), b"");
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let generated = pkg.0.join("apps/billing/billing.notifications.yaml");
+    let text = std::fs::read_to_string(&generated).unwrap();
+    assert!(
+        text.contains("kind: Alert") && text.contains("kind: Provider"),
+        "{text}"
+    );
+    // Users' files are untouched, byte for byte.
+    for (path, content) in &before {
+        assert_eq!(
+            &std::fs::read_to_string(path).unwrap(),
+            content,
+            "{}",
+            path.display()
+        );
+    }
+    let after_first = snapshot(&pkg.0);
+    let second = run(bin().args(["render", "--write"]).arg(&pkg.0), b"");
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert!(!second.stderr.contains("wrote"), "{}", second.stderr);
+    assert_eq!(snapshot(&pkg.0), after_first);
+
+    // Removing an applier updates the Alert; deleting the config prunes the file.
+    let ks = pkg.0.join("apps/billing/kustomizations.yaml");
+    let only_db: String = std::fs::read_to_string(&ks)
+        .unwrap()
+        .split("---\n")
+        .take(2)
+        .collect::<Vec<_>>()
+        .join("---\n");
+    std::fs::write(&ks, only_db).unwrap();
+    assert_eq!(
+        run(bin().args(["render", "--write"]).arg(&pkg.0), b"").code,
+        0
+    );
+    let text = std::fs::read_to_string(&generated).unwrap();
+    assert!(
+        text.contains("billing-db") && !text.contains("billing-api"),
+        "{text}"
+    );
+    std::fs::remove_file(pkg.0.join("apps/billing/notifications.yaml")).unwrap();
+    let pruned = run(bin().args(["render", "--write"]).arg(&pkg.0), b"");
+    assert_eq!(pruned.code, 0, "{}", pruned.stderr);
+    assert!(!generated.exists(), "{}", pruned.stderr);
+}
+
+#[test]
+fn render_never_writes_into_a_users_file() {
+    let pkg = Scratch::copy_of(&root().join("examples/package"), "userfile");
+    std::fs::write(
+        pkg.0.join("apps/billing/billing.notifications.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: mine\n",
+    )
+    .unwrap();
+    let out = run(bin().args(["render", "--write"]).arg(&pkg.0), b"");
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains(
+            "error: the output file apps/billing/billing.notifications.yaml holds ConfigMap \
+             mine, which app-notifications did not generate; it never writes into a user's file \
+             (hint: set spec.outputPath to a file of its own)"
+        ),
+        "{}",
+        out.stderr
+    );
+    let text =
+        std::fs::read_to_string(pkg.0.join("apps/billing/billing.notifications.yaml")).unwrap();
+    assert_eq!(
+        text,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: mine\n"
+    );
+}
+
+/// Every sample config renders on the example package (less the package's own config).
+#[test]
+fn every_sample_renders() {
+    let pkg = Scratch::copy_of(&root().join("examples/package"), "samples");
+    std::fs::remove_file(pkg.0.join("apps/billing/notifications.yaml")).unwrap();
+    let mut samples = 0;
+    for sample in support::yaml_files(&root().join("fn-config")) {
+        let out = run(
+            bin().args(["render", "--config"]).arg(&sample).arg(&pkg.0),
+            b"",
+        );
+        assert_eq!(out.code, 0, "{}: {}", sample.display(), out.stderr);
+        assert!(
+            out.stdout.contains("kind: Alert"),
+            "{}: {}",
+            sample.display(),
+            out.stdout
+        );
+        samples += 1;
+    }
+    assert!(samples >= 6, "{samples} samples");
+}
+
+#[test]
+fn legacy_plugin_mode_reads_and_writes_streams() {
+    let config = root().join("fn-config/per-namespace.yaml");
+    let input =
+        std::fs::read_to_string(root().join("examples/package/apps/billing/kustomizations.yaml"))
+            .unwrap();
+    let out = run(
+        bin()
+            .env("KUSTOMIZE_PLUGIN_CONFIG_ROOT", root())
+            .arg(&config),
+        input.as_bytes(),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.starts_with(&input),
+        "passthrough first:\n{}",
+        out.stdout
+    );
+    let added = &out.stdout[input.len()..];
+    assert!(
+        added.starts_with("---\napiVersion: notification.toolkit.fluxcd.io/v1beta3\nkind: Alert\n"),
+        "{added}"
+    );
+    assert!(added.contains("kind: Provider"), "{added}");
+
+    // An error fails the build: nothing on stdout, the message on stderr.
+    let bad = root().join("tests/fixtures/bad-config.yaml");
+    let out = run(
+        bin().env("KUSTOMIZE_PLUGIN_CONFIG_ROOT", root()).arg(&bad),
+        input.as_bytes(),
+    );
+    assert_eq!((out.code, out.stdout.as_str()), (1, ""));
+    assert!(
+        out.stderr.contains("spec.alerts[0].provderRef"),
+        "{}",
+        out.stderr
+    );
+}
