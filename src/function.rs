@@ -4,8 +4,8 @@
 
 use crate::limits::Limits;
 use crate::resource_list::{
-    read_resource_list, read_stream, Edits, ReadError, ReadErrorKind, Rendered, ResourceList,
-    Splice,
+    check_size, read_resource_list, read_stream, Edits, ReadError, ReadErrorKind, Rendered,
+    ResourceList, Splice,
 };
 use crate::results::{has_errors, KrmResult};
 
@@ -37,16 +37,7 @@ pub mod exit {
 /// Decodes input bytes: the size limit first (cheapest), then UTF-8 with the position of the
 /// first bad byte.
 pub fn decode<'a>(input: &'a [u8], origin: &str, limits: &Limits) -> Result<&'a str, ReadError> {
-    if input.len() > limits.max_input_bytes {
-        return Err(ReadError::new(
-            ReadErrorKind::TooLarge {
-                size: input.len(),
-                limit: limits.max_input_bytes,
-            },
-            None,
-            origin,
-        ));
-    }
+    check_size(input, origin, limits)?;
     std::str::from_utf8(input).map_err(|err| {
         let good = &input[..err.valid_up_to()];
         let line = good.iter().filter(|&&b| b == b'\n').count() + 1;

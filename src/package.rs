@@ -10,14 +10,12 @@ use std::path::{Component, Path, PathBuf};
 use serde_json::Value;
 
 use crate::function::decode;
-use crate::generate::{self, inventory::GENERATED_BY};
+use crate::generate;
+use crate::generate::inventory::{GENERATED_BY, INDEX, PATH};
 use crate::limits::Limits;
 use crate::resource_list::{read_resource_list, read_stream, ReadError};
 use crate::results::{has_errors, KrmResult};
 use crate::yaml::emit::{self, EmitStyle};
-
-pub const PATH: &str = "internal.config.kubernetes.io/path";
-pub const INDEX: &str = "internal.config.kubernetes.io/index";
 
 /// One KRM document of the package.
 #[derive(Debug, Clone)]

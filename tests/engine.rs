@@ -94,7 +94,10 @@ fn corpus_passes_through_byte_for_byte() {
 /// The same documents as a kustomize legacy plugin sees them: a YAML stream.
 #[test]
 fn corpus_streams_pass_through_byte_for_byte() {
-    let config = "apiVersion: app-notifications.dev/v1alpha1\nkind: AppNotifications\nmetadata:\n  name: x\n";
+    // A config that covers every applier, so files with appliers get an Alert appended and
+    // files without any are an error ("no applier matches").
+    let config = "apiVersion: app-notifications.dev/v1alpha1\nkind: AppNotifications\nmetadata:\n  name: everything\nspec:\n  selector:\n    matchExpressions: [{key: no-such-label, operator: DoesNotExist}]\n  placement: {namespace: flux-system}\n  alerts: [{providerRef: slack}]\n";
+    let mut with_alerts = 0;
     let mut streams = 0;
     for file in yaml_files(&fixtures().join("corpus")) {
         let text = std::fs::read_to_string(&file).unwrap();
@@ -113,9 +116,27 @@ fn corpus_streams_pass_through_byte_for_byte() {
             text.as_bytes(),
             &Limits::default(),
         );
-        assert_eq!(outcome.stdout.to_string(), text, "{}", file.display());
+        let stdout = outcome.stdout.to_string();
+        if outcome.exit_code == 0 {
+            assert!(stdout.starts_with(&text), "{}", file.display());
+            assert!(
+                stdout[text.len()..].contains("kind: Alert"),
+                "{}",
+                file.display()
+            );
+            with_alerts += 1;
+        } else {
+            assert!(
+                outcome.stderr.contains("no applier"),
+                "{}: {}",
+                file.display(),
+                outcome.stderr
+            );
+            assert_eq!(stdout, "", "{}", file.display());
+        }
     }
     assert!(streams > 300, "only {streams} resource files");
+    assert!(with_alerts > 50, "only {with_alerts} files with appliers");
 }
 
 /// Whether a document is a Kubernetes object (has a top-level `kind`).

@@ -155,6 +155,16 @@ pub enum ApplierKind {
     HelmRelease,
 }
 
+impl ApplierKind {
+    /// The Kubernetes kind.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplierKind::Kustomization => "Kustomization",
+            ApplierKind::HelmRelease => "HelmRelease",
+        }
+    }
+}
+
 /// Which source objects the Alerts cover.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]

@@ -90,15 +90,7 @@ pub fn instances<'l>(
     about: impl Fn(KrmResult) -> KrmResult,
 ) -> Vec<Instance<'l>> {
     let selector = config.selector();
-    let kinds: Vec<&str> = config
-        .spec
-        .appliers
-        .iter()
-        .map(|k| match k {
-            crate::config::ApplierKind::Kustomization => "Kustomization",
-            crate::config::ApplierKind::HelmRelease => "HelmRelease",
-        })
-        .collect();
+    let kinds: Vec<&str> = config.spec.appliers.iter().map(|k| k.as_str()).collect();
     let (appliers, sources) = flux.candidates(&selector);
     let appliers: Vec<&Item<'_>> = appliers
         .into_iter()
@@ -301,19 +293,24 @@ pub fn place(
             };
             Ok(vec![Group { namespace, covered }])
         }
-        PlacementMode::PerNamespace => Ok(applier_namespaces
-            .into_iter()
-            .map(|ns| Group {
-                namespace: ns
-                    .map(str::to_string)
-                    .or(placement_namespace.map(str::to_string)),
-                covered: covered
-                    .iter()
-                    .filter(|c| c.namespace.as_deref() == ns)
-                    .cloned()
-                    .collect(),
-            })
-            .collect()),
+        PlacementMode::PerNamespace => {
+            // Objects without a namespace land in the placement namespace; grouping by the
+            // namespace they land in keeps that namespace to one Alert per route.
+            let lands_in = |ns: Option<&str>| ns.or(placement_namespace).map(str::to_string);
+            let mut groups: BTreeMap<Option<String>, Vec<Covered>> = applier_namespaces
+                .iter()
+                .map(|ns| (lands_in(*ns), Vec::new()))
+                .collect();
+            for c in &covered {
+                if let Some(group) = groups.get_mut(&lands_in(c.namespace.as_deref())) {
+                    group.push(c.clone());
+                }
+            }
+            Ok(groups
+                .into_iter()
+                .map(|(namespace, covered)| Group { namespace, covered })
+                .collect())
+        }
     }
 }
 

@@ -10,6 +10,12 @@ pub const MANAGED_BY: &str = "app-notifications";
 pub const ENVIRONMENT_LABEL: &str = "app-notifications.dev/environment";
 pub const LOCAL_CONFIG: &str = "config.kubernetes.io/local-config";
 
+/// Where kpt (and, for the legacy pair, kustomize) says an item lives in the package.
+pub const PATH: &str = "internal.config.kubernetes.io/path";
+pub const INDEX: &str = "internal.config.kubernetes.io/index";
+pub const LEGACY_PATH: &str = "config.kubernetes.io/path";
+pub const LEGACY_INDEX: &str = "config.kubernetes.io/index";
+
 pub const NOTIFICATION_API: &str = "notification.toolkit.fluxcd.io/v1beta3";
 const NOTIFICATION_GROUP: &str = "notification.toolkit.fluxcd.io";
 const KUSTOMIZE_GROUP: &str = "kustomize.toolkit.fluxcd.io";
@@ -35,19 +41,8 @@ pub fn is_applier(fields: &ItemFields<'_>, kinds: &[&str]) -> bool {
 /// Flux source kinds an Alert can name (the Alert CRD's eventSources kind enum, less the
 /// appliers and the image automation kinds, which are not sources).
 pub fn is_source(fields: &ItemFields<'_>) -> bool {
-    match fields.group() {
-        SOURCE_GROUP => matches!(
-            fields.kind.as_ref(),
-            "GitRepository"
-                | "OCIRepository"
-                | "HelmRepository"
-                | "HelmChart"
-                | "Bucket"
-                | "ExternalArtifact"
-        ),
-        SOURCE_EXTENSIONS_GROUP => fields.kind == "ArtifactGenerator",
-        _ => false,
-    }
+    let group = fields.group();
+    (group == SOURCE_GROUP || group == SOURCE_EXTENSIONS_GROUP) && is_source_kind(&fields.kind)
 }
 
 /// Source kinds that a reference (`sourceRef`, `chartRef`) may name and an Alert may watch.

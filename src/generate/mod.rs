@@ -142,10 +142,7 @@ impl ConfigRun<'_, '_> {
             .spec
             .appliers
             .iter()
-            .map(|k| match k {
-                crate::config::ApplierKind::Kustomization => "Kustomization",
-                crate::config::ApplierKind::HelmRelease => "HelmRelease",
-            })
+            .map(|k| k.as_str())
             .collect()
     }
 

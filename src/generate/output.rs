@@ -6,14 +6,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde_json::{json, Value};
 
 use super::coverage::describe;
-use super::inventory::generated_by;
+use super::inventory::{generated_by, INDEX, LEGACY_INDEX, LEGACY_PATH, PATH};
 use crate::resource_list::{Edits, Item, ResourceList};
 use crate::results::KrmResult;
-
-pub const PATH: &str = "internal.config.kubernetes.io/path";
-pub const INDEX: &str = "internal.config.kubernetes.io/index";
-pub const LEGACY_PATH: &str = "config.kubernetes.io/path";
-pub const LEGACY_INDEX: &str = "config.kubernetes.io/index";
 
 /// A generated object and where it belongs.
 #[derive(Debug, Clone)]

@@ -13,7 +13,7 @@ use std::rc::Rc;
 
 pub use error::{Location, ReadError, ReadErrorKind};
 pub use fields::{ItemFields, ObjectRef, SourceRef};
-pub use read::{read_resource_list, read_stream};
+pub use read::{check_size, read_resource_list, read_stream};
 pub use splice::{Edits, Rendered, Splice};
 
 use crate::yaml::emit::{EmitStyle, LineEnding};

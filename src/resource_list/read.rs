@@ -27,7 +27,7 @@ pub fn read_resource_list<'a>(
     origin: &str,
     limits: &Limits,
 ) -> Result<ResourceList<'a>, ReadError> {
-    check_size(source, origin, limits)?;
+    check_size(source.as_bytes(), origin, limits)?;
     let mut events = Events::new(source, origin, limits);
     let mut reader = ListReader::new(source, limits);
     reader.read(&mut events)?;
@@ -40,7 +40,7 @@ pub fn read_stream<'a>(
     origin: &str,
     limits: &Limits,
 ) -> Result<ResourceList<'a>, ReadError> {
-    check_size(source, origin, limits)?;
+    check_size(source.as_bytes(), origin, limits)?;
     let mut events = Events::new(source, origin, limits);
     let mut items = Vec::new();
     let mut item_col = 0;
@@ -123,7 +123,8 @@ pub fn read_stream<'a>(
     })
 }
 
-fn check_size(source: &str, origin: &str, limits: &Limits) -> Result<(), ReadError> {
+/// Refuses input over the size limit, before any work is spent on it.
+pub fn check_size(source: &[u8], origin: &str, limits: &Limits) -> Result<(), ReadError> {
     if source.len() > limits.max_input_bytes {
         return Err(ReadError::new(
             ReadErrorKind::TooLarge {
@@ -357,23 +358,25 @@ impl<'a> Events<'a> {
     }
 
     fn expect_stream_start(&mut self) -> Result<(), ReadError> {
-        match self.next()? {
-            (Event::StreamStart, _) => Ok(()),
-            (_, span) => Err(self.error_at(
-                ReadErrorKind::Syntax {
-                    message: "expected the start of the stream".into(),
-                },
-                &span,
-            )),
-        }
+        self.expect(
+            |e| matches!(e, Event::StreamStart),
+            "the start of the stream",
+        )
     }
 
     fn expect_document_end(&mut self) -> Result<(), ReadError> {
+        self.expect(
+            |e| matches!(e, Event::DocumentEnd),
+            "the end of the document",
+        )
+    }
+
+    fn expect(&mut self, wanted: impl Fn(&Event<'a>) -> bool, what: &str) -> Result<(), ReadError> {
         match self.next()? {
-            (Event::DocumentEnd, _) => Ok(()),
+            (event, _) if wanted(&event) => Ok(()),
             (_, span) => Err(self.error_at(
                 ReadErrorKind::Syntax {
-                    message: "expected the end of the document".into(),
+                    message: format!("expected {what}"),
                 },
                 &span,
             )),

@@ -79,3 +79,111 @@ pub fn resource_list(items: &[String]) -> String {
     }
     out
 }
+
+// ---- Running the binary and the CRD validator (used by crd, invariants, corpus_coverage) ----
+
+/// What one run of the binary produced.
+pub struct BinRun {
+    pub stdout: String,
+    pub stderr: String,
+    pub exit: i32,
+}
+
+/// Runs the `app-notifications` binary as a KRM function (no `KUSTOMIZE_PLUGIN_CONFIG_ROOT`)
+/// with `input` on stdin.
+pub fn run_bin(input: &[u8]) -> BinRun {
+    run_with_stdin(
+        std::process::Command::new(env!("CARGO_BIN_EXE_app-notifications"))
+            .env_remove("KUSTOMIZE_PLUGIN_CONFIG_ROOT"),
+        input,
+    )
+}
+
+fn run_with_stdin(command: &mut std::process::Command, input: &[u8]) -> BinRun {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {command:?}: {e}"));
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let input = input.to_vec();
+    // From another thread, so a large output cannot deadlock against a full pipe.
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let output = child.wait_with_output().expect("the process finishes");
+    writer.join().expect("stdin writer");
+    BinRun {
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        exit: output.status.code().expect("the process exits, not killed"),
+    }
+}
+
+/// Fails (never skips) when python3, PyYAML or jsonschema is missing, saying what to install.
+pub fn require_python_validator() {
+    let probe = std::process::Command::new("python3")
+        .args(["-c", "import yaml, jsonschema"])
+        .output();
+    match probe {
+        Err(e) => panic!(
+            "python3 is needed to validate against the Flux CRDs but cannot be run ({e}); \
+             install Python 3, then: python3 -m pip install pyyaml jsonschema"
+        ),
+        Ok(out) if !out.status.success() => panic!(
+            "python3 lacks PyYAML or jsonschema ({}); install them: \
+             python3 -m pip install pyyaml jsonschema",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ),
+        Ok(_) => {}
+    }
+}
+
+/// The report of `tests/fixtures/validate_crd.py` on `text`.
+pub struct CrdReport {
+    pub exit: i32,
+    /// `{"validated": {"Alert": n, "Provider": m}, "objects": [...], "violations": [...]}`
+    pub json: serde_json::Value,
+    pub stderr: String,
+}
+
+impl CrdReport {
+    pub fn count(&self, kind: &str) -> u64 {
+        self.json["validated"][kind].as_u64().unwrap_or(0)
+    }
+
+    pub fn objects(&self) -> &[serde_json::Value] {
+        self.json["objects"].as_array().map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Pipes `text` into `validate_crd.py` (with `args`, e.g. `--only-generated`).
+pub fn validate_crd(text: &str, args: &[&str]) -> CrdReport {
+    require_python_validator();
+    let script = fixtures().join("validate_crd.py");
+    let run = run_with_stdin(
+        std::process::Command::new("python3")
+            .arg(&script)
+            .args(args),
+        text.as_bytes(),
+    );
+    assert_ne!(
+        run.exit, 2,
+        "validate_crd.py could not run:\n{}",
+        run.stderr
+    );
+    let json = serde_json::from_str(&run.stdout).unwrap_or_else(|e| {
+        panic!(
+            "validate_crd.py printed no JSON report ({e}):\n{}\n{}",
+            run.stdout, run.stderr
+        )
+    });
+    CrdReport {
+        exit: run.exit,
+        json,
+        stderr: run.stderr,
+    }
+}
