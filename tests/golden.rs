@@ -8,7 +8,9 @@
 //! - `expected.exit`: the expected exit code (`0` or `1`);
 //! - `expected.stderr`: the exact expected stderr, when the run prints warnings or errors
 //!   (absent means stderr must be empty);
-//! - optionally `README.md`: one line saying which rule of DESIGN.md the case proves.
+//! - optionally `README.md`: one line saying which rule of DESIGN.md the case proves;
+//! - optionally `KNOWN_BUG.md`: for a case whose expected files show the correct behaviour
+//!   while the function still gets it wrong; its text is added to the failure message.
 //!
 //! The binary runs with `KUSTOMIZE_PLUGIN_CONFIG_ROOT` removed from its environment (so it is
 //! always a KRM function here) and its stdout is compared byte for byte. For every case that

@@ -10,6 +10,10 @@ mod error;
 mod load;
 mod model;
 mod names;
+
+/// Names the generator builds from input values (environment label values) follow the same
+/// rules as names in the config.
+pub(crate) use names::dns_label;
 mod provider_ref;
 mod provider_type;
 mod rules;

@@ -76,10 +76,24 @@ pub fn collect<'l>(list: &'l ResourceList<'_>, alias_budget: usize) -> Configs<'
     out.discovery = function_config.is_none() || !item_configs.is_empty();
 
     if let Some(value) = function_config {
-        let owner = owner_of(&value);
+        let from_config_map = value.get("kind").and_then(Value::as_str) == Some("ConfigMap");
         match config::load_function_config(&value) {
-            Ok(loaded) => {
+            Ok(mut loaded) => {
                 report_warnings(&loaded.warnings, fc_item, &mut out.results);
+                let owner = if from_config_map {
+                    // kpt names every `fn eval -- key=value` ConfigMap `function-input`: owned by
+                    // that name, one app's run would prune another's Alerts. The app names the
+                    // config instead, and its output file.
+                    let app = loaded.config.app().to_string();
+                    loaded.config.metadata.name = app;
+                    owner_of(&serde_json::json!({"metadata": {
+                        "name": loaded.config.metadata.name,
+                        "namespace": loaded.config.metadata.namespace,
+                    }}))
+                } else {
+                    owner_of(&value)
+                };
+                report_annotate_appliers(&loaded.config, fc_item, &mut out.results);
                 out.configs.push(Config {
                     config: loaded.config,
                     item: fc_item,
@@ -115,6 +129,7 @@ pub fn collect<'l>(list: &'l ResourceList<'_>, alias_budget: usize) -> Configs<'
         match config::load(&value) {
             Ok(loaded) => {
                 report_warnings(&loaded.warnings, Some(item), &mut out.results);
+                report_annotate_appliers(&loaded.config, Some(item), &mut out.results);
                 out.configs.push(Config {
                     config: loaded.config,
                     item: Some(item),
@@ -212,6 +227,27 @@ fn report_warnings(
         }
         results.push(result);
     }
+}
+
+/// `annotateAppliers` is part of the API but not built yet; saying so beats a silent no-op.
+fn report_annotate_appliers(
+    config: &AppNotifications,
+    item: Option<&Item<'_>>,
+    results: &mut Vec<KrmResult>,
+) {
+    if !config.spec.annotate_appliers {
+        return;
+    }
+    let mut result = KrmResult::warning(
+        "spec.annotateAppliers is not implemented in this release; appliers are left as they \
+         are (hint: remove it, or add event.toolkit.fluxcd.io/app and /env annotations to the \
+         appliers yourself)",
+    )
+    .at_field("spec.annotateAppliers");
+    if let Some(item) = item {
+        result = result.about(item).at_field("spec.annotateAppliers");
+    }
+    results.push(result);
 }
 
 /// Two different configs for one app in one namespace would fight over the same Alerts.

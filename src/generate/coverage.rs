@@ -28,6 +28,9 @@ pub struct Instance<'l> {
     pub sources: Vec<&'l Item<'l>>,
 }
 
+/// Positions in [`FluxItems`]' appliers and sources.
+type Positions = (Vec<usize>, Vec<usize>);
+
 /// The Flux appliers and sources of the input, sorted out once for all configs and indexed
 /// by label, so a fleet of hundreds of configs stays linear in the input.
 #[derive(Debug, Default)]
@@ -35,7 +38,7 @@ pub struct FluxItems<'l> {
     appliers: Vec<&'l Item<'l>>,
     sources: Vec<&'l Item<'l>>,
     /// `(label key, value)` → positions in `appliers` and `sources`.
-    by_label: HashMap<(&'l str, &'l str), (Vec<usize>, Vec<usize>)>,
+    by_label: HashMap<(&'l str, &'l str), Positions>,
 }
 
 impl<'l> FluxItems<'l> {
@@ -134,6 +137,31 @@ pub fn instances<'l>(
         );
         return Vec::new();
     }
+    // A label value becomes part of the Alert's name, so it must be a DNS-1123 label too.
+    let mut invalid = Vec::new();
+    for applier in &appliers {
+        let value = applier.fields.label(label).unwrap_or_default();
+        if let Err(problem) = crate::config::dns_label("environment", value) {
+            let hint = problem.hint.map(|h| format!(" ({h})")).unwrap_or_default();
+            invalid.push(format!(
+                "{} has {label}={value:?}: {}{hint}",
+                describe(applier),
+                problem.message
+            ));
+        }
+    }
+    if !invalid.is_empty() {
+        results.push(
+            about(KrmResult::error(format!(
+                "spec.environmentLabel values name the Alerts of app {}, and these are not valid \
+                 names: {} (hint: use lowercase environment values, or set spec.environment)",
+                config.app(),
+                invalid.join("; ")
+            )))
+            .at_field("spec.environmentLabel"),
+        );
+        return Vec::new();
+    }
     let envs: BTreeSet<&str> = appliers
         .iter()
         .filter_map(|i| i.fields.label(label))
@@ -187,12 +215,19 @@ pub fn covered(
         return out.into_iter().collect();
     }
     for item in &instance.sources {
+        // A wildcard entry of an instance also matches on the environment label; a source
+        // shared by every environment (without that label) can only be covered by name.
+        let labelled = config
+            .spec
+            .environment_label
+            .as_deref()
+            .is_none_or(|label| item.fields.label(label).is_some());
         out.insert(Covered {
             is_source: true,
             kind: item.fields.kind.to_string(),
             namespace: item.fields.namespace.as_deref().map(str::to_string),
             name: item.fields.name.to_string(),
-            labelled: true,
+            labelled,
         });
     }
     for hr in instance

@@ -63,6 +63,11 @@ pub fn is_provider(fields: &ItemFields<'_>) -> bool {
     fields.kind == "Provider" && fields.group() == NOTIFICATION_GROUP
 }
 
+/// A Flux notification object (Alert, Provider, Receiver): what the function generates.
+pub fn is_notification(fields: &ItemFields<'_>) -> bool {
+    fields.group() == NOTIFICATION_GROUP
+}
+
 /// The config an earlier run generated this item for, if any.
 pub fn generated_by<'i>(item: &'i Item<'_>) -> Option<&'i str> {
     item.fields.annotation(GENERATED_BY)

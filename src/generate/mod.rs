@@ -49,14 +49,21 @@ pub fn generate(list: &ResourceList<'_>, alias_budget: usize) -> Generation {
     // Only Flux appliers and sources can be covered; indexing them once keeps a fleet of
     // hundreds of configs linear in the input.
     let flux = coverage::FluxItems::of(&candidates);
+    // Providers that stay in the output: one generated earlier for a config of this run (or,
+    // with discovery, for any config) is dropped before generation, so it does not count.
+    let run_owners: BTreeSet<&str> = configs.configs.iter().map(|c| c.owner.as_str()).collect();
     let present_providers: BTreeSet<(Option<&str>, &str)> = list
         .items
         .iter()
         .filter(|i| is_provider(&i.fields))
+        .filter(|i| {
+            generated_by(i).is_none_or(|owner| !configs.discovery && !run_owners.contains(owner))
+        })
         .map(|i| (i.fields.namespace(), i.fields.name.as_ref()))
         .collect();
     let mut objects = Vec::new();
     let mut providers = ProviderSet::default();
+    let mut missing_providers = Vec::new();
     for (rank, config) in configs.configs.iter().enumerate() {
         let mut run = ConfigRun {
             rank,
@@ -68,14 +75,27 @@ pub fn generate(list: &ResourceList<'_>, alias_budget: usize) -> Generation {
             objects: &mut objects,
             providers: &mut providers,
             warned_providers: BTreeSet::new(),
+            missing_providers: &mut missing_providers,
         };
         run.generate();
     }
+    // A Provider another config generates in that namespace is not missing; configs run in
+    // owner order, so this is only known once all have run.
+    let generated: BTreeSet<usize> = missing_providers
+        .iter()
+        .filter(|(_, key)| providers.seen.contains_key(key))
+        .map(|(position, _)| *position)
+        .collect();
+    if !generated.is_empty() {
+        results = results
+            .into_iter()
+            .enumerate()
+            .filter(|(position, _)| !generated.contains(position))
+            .map(|(_, result)| result)
+            .collect();
+    }
     if has_errors(&results) {
-        return Generation {
-            results,
-            ..Generation::default()
-        };
+        return failed(results);
     }
     // Configs run in owner order; within a config, Alerts then Providers, by namespace and name.
     objects.sort_by(|a, b| {
@@ -94,11 +114,18 @@ pub fn generate(list: &ResourceList<'_>, alias_budget: usize) -> Generation {
         Ok(edits) => Generation { edits, results },
         Err(errors) => {
             results.extend(errors);
-            Generation {
-                results,
-                ..Generation::default()
-            }
+            failed(results)
         }
+    }
+}
+
+/// A failed run generates nothing, so the info results that describe generated Alerts would
+/// be false; only the errors and warnings are reported.
+fn failed(mut results: Vec<KrmResult>) -> Generation {
+    results.retain(|r| r.severity != crate::results::Severity::Info);
+    Generation {
+        results,
+        ..Generation::default()
     }
 }
 
@@ -126,6 +153,8 @@ struct ConfigRun<'r, 'l> {
     providers: &'r mut ProviderSet,
     /// Missing Providers already warned about.
     warned_providers: BTreeSet<(Option<String>, String)>,
+    /// Positions in `results` of the missing-Provider warnings, with the Provider each names.
+    missing_providers: &'r mut Vec<(usize, (Option<String>, String))>,
 }
 
 impl ConfigRun<'_, '_> {
@@ -172,6 +201,14 @@ impl ConfigRun<'_, '_> {
         if has_errors(self.results) {
             return;
         }
+        // A build of a disabled environment generates nothing and needs nothing, not even a
+        // visible applier (an opted-out overlay's `generators:` entry).
+        if let Some(env) = cfg.spec.environment.as_deref() {
+            if cfg.for_environment(Some(env)).is_none() {
+                self.disabled(env);
+                return;
+            }
+        }
         let no_appliers = instances.iter().all(|i| i.appliers.is_empty());
         if no_appliers {
             self.no_appliers_visible();
@@ -179,13 +216,7 @@ impl ConfigRun<'_, '_> {
         }
         for instance in &instances {
             let Some(effective) = cfg.for_environment(instance.environment.as_deref()) else {
-                let env = instance.environment.as_deref().unwrap_or_default();
-                let message = format!(
-                    "app {}: environment {env} is disabled; no Alert generated",
-                    cfg.app()
-                );
-                let result = self.about(KrmResult::info(message));
-                self.results.push(result);
+                self.disabled(instance.environment.as_deref().unwrap_or_default());
                 continue;
             };
             let mut results = Vec::new();
@@ -230,6 +261,15 @@ impl ConfigRun<'_, '_> {
                 }
             }
         }
+    }
+
+    fn disabled(&mut self, env: &str) {
+        let message = format!(
+            "app {}: environment {env} is disabled; no Alert generated",
+            self.config.config.app()
+        );
+        let result = self.about(KrmResult::info(message));
+        self.results.push(result);
     }
 
     /// Nothing to cover: the generator case (no items visible) or a selector that matches no
@@ -357,6 +397,10 @@ impl ConfigRun<'_, '_> {
                     .insert((namespace.map(str::to_string), name.clone()))
                 {
                     let result = self.about(KrmResult::warning(message));
+                    self.missing_providers.push((
+                        self.results.len(),
+                        (namespace.map(str::to_string), name.clone()),
+                    ));
                     self.results.push(result);
                 }
             }
@@ -367,11 +411,15 @@ impl ConfigRun<'_, '_> {
         match self.providers.seen.get(&key) {
             Some((existing, _)) if existing["spec"] == value["spec"] => {}
             Some((_, first_owner)) => {
+                let by = if *first_owner == self.config.owner {
+                    format!("two environments of {first_owner}")
+                } else {
+                    format!("{first_owner} and {}", self.config.owner)
+                };
                 let message = format!(
-                    "Provider {} is defined by {first_owner} and {} with different settings \
+                    "Provider {} is defined by {by} with different settings in one namespace \
                      (hint: define it the same way in both, or give them different names)",
                     qualified(namespace, name),
-                    self.config.owner
                 );
                 let result = self.about(KrmResult::error(message).at_field("spec.providers"));
                 self.results.push(result);
@@ -393,8 +441,9 @@ impl ConfigRun<'_, '_> {
     }
 }
 
-/// Two configs that generate the same object (Providers aside, which merge) would overwrite each
-/// other's Alert on every run.
+/// One name, one object: two configs that generate the same object (Providers aside, which
+/// merge) would overwrite each other's Alert on every run, and within one config two
+/// environment/route pairs can spell the same name (`prod` + `eu`, `prod-eu` + `default`).
 fn unique_objects(objects: &[Generated], configs: &[Config<'_>]) -> Result<(), Vec<KrmResult>> {
     let mut seen: BTreeMap<(&str, Option<&str>, &str), usize> = BTreeMap::new();
     let mut errors = Vec::new();
@@ -421,7 +470,20 @@ fn unique_objects(objects: &[Generated], configs: &[Config<'_>]) -> Result<(), V
                 }
                 errors.push(result);
             }
-            Some(_) => {}
+            Some(&first) => {
+                let config = &configs[first];
+                let mut result = KrmResult::error(format!(
+                    "{} {} is generated twice by {}: two environment and route pairs give the \
+                     same name (hint: rename a route or an environment)",
+                    object.kind,
+                    qualified(object.namespace.as_deref(), &object.name),
+                    config.owner
+                ));
+                if let Some(item) = config.item {
+                    result = result.about(item);
+                }
+                errors.push(result);
+            }
             None => {
                 seen.insert(key, object.owner_rank);
             }

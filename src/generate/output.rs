@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde_json::{json, Value};
 
 use super::coverage::describe;
-use super::inventory::{generated_by, INDEX, LEGACY_INDEX, LEGACY_PATH, PATH};
+use super::inventory::{generated_by, is_notification, INDEX, LEGACY_INDEX, LEGACY_PATH, PATH};
 use crate::resource_list::{Edits, Item, ResourceList};
 use crate::results::KrmResult;
 
@@ -65,7 +65,11 @@ pub fn plan(
     objects: Vec<Generated>,
 ) -> Result<Edits, Vec<KrmResult>> {
     // One pass over the input: what earlier runs generated, and what the output files hold.
-    let mut owned: BTreeMap<Identity, &Item> = BTreeMap::new();
+    // Every copy: a duplicated generated object (a bad merge, a copy-paste) must not survive.
+    let mut owned: BTreeMap<Identity, Vec<&Item>> = BTreeMap::new();
+    // Notification objects that stay in the output as they are: a generated object of the
+    // same identity would be a second object with one id.
+    let mut kept: BTreeMap<Identity, &Item> = BTreeMap::new();
     let mut stale = Vec::new();
     let mut next_index: HashMap<&str, u64> = objects.iter().map(|o| (o.path.as_str(), 0)).collect();
     let mut errors = Vec::new();
@@ -73,9 +77,12 @@ pub fn plan(
         let owner = generated_by(item);
         match owner {
             Some(owner) if owners.contains(owner) => {
-                owned.insert(identity_of(item), item);
+                owned.entry(identity_of(item)).or_default().push(item);
             }
             Some(_) if discovery => stale.push(item.index),
+            _ if is_notification(&item.fields) => {
+                kept.insert(identity_of(item), item);
+            }
             _ => {}
         }
         let Some((path, next)) =
@@ -99,6 +106,38 @@ pub fn plan(
             *next = (*next).max(index + 1);
         }
     }
+    for object in &objects {
+        let key = (
+            object.kind.clone(),
+            object.namespace.clone(),
+            object.name.clone(),
+        );
+        let Some(item) = kept.get(&key) else {
+            continue;
+        };
+        let whose = match generated_by(item) {
+            Some(owner) => format!("generated for config {owner}, which is not part of this run"),
+            None => "which app-notifications did not generate".to_string(),
+        };
+        let provider_hint = if object.kind == "Provider" {
+            format!(
+                "remove {} from spec.providers to use the existing one, or ",
+                object.name
+            )
+        } else {
+            String::new()
+        };
+        errors.push(
+            KrmResult::error(format!(
+                "{} is generated, but the input already holds {}, {whose}; the output would \
+                 hold two objects with one id (hint: {provider_hint}rename or remove the \
+                 existing object)",
+                describe_object(object),
+                describe(item)
+            ))
+            .about(item),
+        );
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -114,7 +153,10 @@ pub fn plan(
             object.namespace.clone(),
             object.name.clone(),
         );
-        if let Some(old) = owned.get(&key) {
+        let old = owned
+            .get(&key)
+            .and_then(|copies| copies.iter().find(|old| !replaced.contains(&old.index)));
+        if let Some(old) = old {
             carry_orchestrator_annotations(&mut object.value, old);
             replaced.insert(old.index);
             edits.replace.push((old.index, object.value));
@@ -125,7 +167,7 @@ pub fn plan(
             edits.append.push(object.value);
         }
     }
-    for item in owned.values() {
+    for item in owned.values().flatten() {
         if !replaced.contains(&item.index) {
             edits.remove.push(item.index);
         }
@@ -134,6 +176,13 @@ pub fn plan(
     edits.remove.sort_unstable();
     edits.replace.sort_by_key(|(index, _)| *index);
     Ok(edits)
+}
+
+fn describe_object(object: &Generated) -> String {
+    match &object.namespace {
+        Some(ns) => format!("{} {ns}/{}", object.kind, object.name),
+        None => format!("{} {}", object.kind, object.name),
+    }
 }
 
 fn path_of<'i>(item: &'i Item<'_>) -> Option<&'i str> {

@@ -187,3 +187,51 @@ pub fn validate_crd(text: &str, args: &[&str]) -> CrdReport {
         stderr: run.stderr,
     }
 }
+
+/// [`validate_crd`] over many inputs with one Python start (`--batch`): one report per input,
+/// in order; each report's `exit` is 1 when that input has violations. Names must be unique.
+pub fn validate_crd_batch(inputs: &[(String, String)], args: &[&str]) -> Vec<CrdReport> {
+    require_python_validator();
+    let script = fixtures().join("validate_crd.py");
+    let mut batch = serde_json::Map::new();
+    for (name, text) in inputs {
+        let previous = batch.insert(name.clone(), serde_json::Value::String(text.clone()));
+        assert!(previous.is_none(), "duplicate batch name {name}");
+    }
+    let run = run_with_stdin(
+        std::process::Command::new("python3")
+            .arg(&script)
+            .arg("--batch")
+            .args(args),
+        serde_json::Value::Object(batch).to_string().as_bytes(),
+    );
+    assert_ne!(
+        run.exit, 2,
+        "validate_crd.py could not run:\n{}",
+        run.stderr
+    );
+    let mut all: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| {
+        panic!(
+            "validate_crd.py printed no JSON report ({e}):\n{}\n{}",
+            run.stdout, run.stderr
+        )
+    });
+    inputs
+        .iter()
+        .map(|(name, _)| {
+            let json = all[name.as_str()].take();
+            let violations = json["violations"].as_array().map_or(0, Vec::len);
+            let prefix = format!("{name}: ");
+            CrdReport {
+                exit: i32::from(violations > 0),
+                json,
+                stderr: run
+                    .stderr
+                    .lines()
+                    .filter_map(|l| l.strip_prefix(&prefix))
+                    .map(|l| format!("{l}\n"))
+                    .collect(),
+            }
+        })
+        .collect()
+}
