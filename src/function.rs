@@ -15,6 +15,9 @@ pub struct Outcome<'a> {
     pub stdout: Rendered<'a>,
     pub stderr: String,
     pub exit_code: i32,
+    /// The list that was read, kept with the output so that a process about to exit can skip
+    /// freeing it (see `main.rs`); a library caller just drops the outcome.
+    pub list: Option<ResourceList<'a>>,
 }
 
 impl Outcome<'_> {
@@ -23,6 +26,7 @@ impl Outcome<'_> {
             stdout: Rendered::default(),
             stderr,
             exit_code: 1,
+            list: None,
         }
     }
 }
@@ -62,7 +66,9 @@ pub fn run_krm<'a>(input: &'a [u8], limits: &Limits) -> Outcome<'a> {
         Err(err) => return Outcome::failed(format!("error: {err}\n")),
     };
     let (edits, results) = process(&list, limits);
-    finish(&list, edits, results, true)
+    let mut outcome = finish(&list, edits, results, true);
+    outcome.list = Some(list);
+    outcome
 }
 
 /// Kustomize legacy exec plugin mode: `config` is the plugin's config file (argv[1]), `input`
@@ -160,6 +166,7 @@ fn finish<'a>(
         .collect();
     Outcome {
         stdout: Splice::new(list).render(&edits),
+        list: None,
         stderr,
         exit_code: if failed {
             exit::FUNCTION_ERROR

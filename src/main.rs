@@ -110,7 +110,8 @@ impl LimitArgs {
 
 fn main() -> ExitCode {
     match run() {
-        Ok(code) => ExitCode::from(code as u8),
+        // Everything is written: exit now instead of freeing a large input item by item.
+        Ok(code) => std::process::exit(code),
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::from(exit::FUNCTION_ERROR as u8)
@@ -276,5 +277,8 @@ fn emit(outcome: Outcome<'_>) -> Result<i32> {
     if !outcome.stderr.is_empty() {
         let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
     }
-    Ok(outcome.exit_code)
+    let code = outcome.exit_code;
+    // The process exits next (see `main`): freeing thousands of items first is wasted time.
+    std::mem::forget(outcome);
+    Ok(code)
 }

@@ -145,12 +145,18 @@ fn make_item<'a>(
     read: ReadItem<'a>,
     limits: &Limits,
 ) -> Item<'a> {
-    let (node, fast) = match read {
-        ReadItem::Node(node) => (node, None),
-        ReadItem::Fast(node, fast) => (node, Some(fast)),
+    let (fields, node) = match read {
+        ReadItem::Node(node) => {
+            let fields = ItemFields::read(&node, None, limits.max_alias_expansion);
+            let keep = fields.kind == APP_NOTIFICATIONS_KIND;
+            (fields, keep.then_some(node))
+        }
+        // Only items whose kind is known not to be a config take the fast path.
+        ReadItem::Fast(node, fast) => (
+            ItemFields::read(&node, Some(fast), limits.max_alias_expansion),
+            None,
+        ),
     };
-    let fields = ItemFields::read(&node, fast, limits.max_alias_expansion);
-    let node = (fields.kind == APP_NOTIFICATIONS_KIND).then_some(node);
     Item {
         index,
         region,
@@ -172,7 +178,8 @@ fn after_colon(src: &str, key_end: usize) -> usize {
 /// fast path.
 enum ReadItem<'a> {
     Node(Rc<Node<'a>>),
-    Fast(Rc<Node<'a>>, FastFields<'a>),
+    /// The spec's source references (usually nothing), and the rest read off the events.
+    Fast(Node<'a>, FastFields<'a>),
 }
 
 /// A plain string scalar node, for keys and for values moved to the node path.
@@ -543,7 +550,7 @@ impl<'a> Events<'a> {
         }
         Ok(match metadata {
             Some(metadata) => ReadItem::Fast(
-                Rc::new(Node::Map(entries)),
+                Node::Map(entries),
                 FastFields {
                     api_version,
                     kind,
