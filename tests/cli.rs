@@ -259,3 +259,17 @@ fn legacy_plugin_mode_reads_and_writes_streams() {
         out.stderr
     );
 }
+
+/// The README's first command: the quickstart example and its expected output, byte for byte.
+#[test]
+fn quickstart_example_gives_its_expected_output() {
+    let dir = root().join("examples/quickstart");
+    let input = std::fs::read(dir.join("resource-list.yaml")).unwrap();
+    let expected = std::fs::read_to_string(dir.join("expected-output.yaml")).unwrap();
+    let out = run(&mut bin(), &input);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, expected);
+    // Running it again on its own output changes nothing.
+    let again = run(&mut bin(), out.stdout.as_bytes());
+    assert_eq!(again.stdout, expected);
+}

@@ -95,11 +95,6 @@ impl<'a> ItemFields<'a> {
         reader.fields
     }
 
-    /// Reads the fields from an item's captured node.
-    pub fn from_node(node: &Node<'a>, alias_budget: usize) -> Self {
-        Self::read(node, None, alias_budget)
-    }
-
     /// The group part of apiVersion (`""` for the core group).
     pub fn group(&self) -> &str {
         self.api_version

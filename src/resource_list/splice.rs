@@ -22,15 +22,6 @@ pub struct Edits {
     pub results: Option<Vec<Value>>,
 }
 
-impl Edits {
-    pub fn is_empty(&self) -> bool {
-        self.remove.is_empty()
-            && self.replace.is_empty()
-            && self.append.is_empty()
-            && self.results.is_none()
-    }
-}
-
 /// A pending replacement of `range` by `text`.
 #[derive(Debug)]
 struct Patch {
@@ -310,14 +301,6 @@ impl<'a> Rendered<'a> {
             out.write_all(piece.as_bytes())?;
         }
         Ok(())
-    }
-
-    pub fn len(&self) -> usize {
-        self.pieces().map(str::len).sum()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
