@@ -55,8 +55,38 @@ pub fn decode<'a>(input: &'a [u8], origin: &str, limits: &Limits) -> Result<&'a 
     })
 }
 
+/// The functionConfig key (of a ConfigMap) that picks the mode: `mode: check` makes the
+/// function a validator (kpt `validators:`), which changes nothing and fails on findings.
+pub const MODE_KEY: &str = "mode";
+
+/// What the function does with a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Generate Alerts and Providers (the default).
+    Generate,
+    /// Leave the items as they are; report stale generated objects, uncovered apps and
+    /// overlapping Alerts.
+    Check,
+}
+
 /// KRM mode: a ResourceList in, a ResourceList out.
 pub fn run_krm<'a>(input: &'a [u8], limits: &Limits) -> Outcome<'a> {
+    run_krm_with(
+        input,
+        limits,
+        Mode::Generate,
+        crate::audit::DEFAULT_APP_LABEL,
+    )
+}
+
+/// KRM mode with an explicit mode (`--check`); a functionConfig `mode: check` also selects
+/// [`Mode::Check`].
+pub fn run_krm_with<'a>(
+    input: &'a [u8],
+    limits: &Limits,
+    mode: Mode,
+    app_label: &str,
+) -> Outcome<'a> {
     let text = match decode(input, "stdin", limits) {
         Ok(text) => text,
         Err(err) => return Outcome::failed(format!("error: {err}\n")),
@@ -65,7 +95,15 @@ pub fn run_krm<'a>(input: &'a [u8], limits: &Limits) -> Outcome<'a> {
         Ok(list) => list,
         Err(err) => return Outcome::failed(format!("error: {err}\n")),
     };
-    let (edits, results) = process(&list, limits);
+    let mode = if mode == Mode::Check || config_mode(&list) == Some("check") {
+        Mode::Check
+    } else {
+        Mode::Generate
+    };
+    let (edits, results) = match mode {
+        Mode::Generate => process(&list, limits),
+        Mode::Check => (Edits::default(), check(&list, limits, app_label)),
+    };
     let mut outcome = finish(&list, edits, results, true);
     outcome.list = Some(list);
     outcome
@@ -111,6 +149,39 @@ pub fn run_legacy_plugin<'a>(
         outcome.stdout = Rendered::default();
     }
     outcome
+}
+
+/// `data.mode` of a ConfigMap functionConfig.
+fn config_mode<'l>(list: &'l ResourceList<'_>) -> Option<&'l str> {
+    let node = list.function_config.as_ref()?;
+    let mut budget = crate::yaml::tree::ExpansionBudget::new(16);
+    if node.get("kind", &mut budget).ok()??.scalar_text()? != "ConfigMap" {
+        return None;
+    }
+    node.at(&["data", MODE_KEY], &mut budget)
+        .ok()??
+        .scalar_text()
+}
+
+/// Check mode: generation runs only to compare; findings are the results.
+pub fn check(list: &ResourceList<'_>, limits: &Limits, app_label: &str) -> Vec<KrmResult> {
+    let problems = field_problems(list);
+    if !problems.is_empty() {
+        return problems;
+    }
+    let generation = crate::generate::generate(list, limits.max_alias_expansion);
+    let mut results: Vec<KrmResult> = generation
+        .results
+        .iter()
+        .filter(|r| r.severity != crate::results::Severity::Info)
+        .cloned()
+        .collect();
+    if has_errors(&results) {
+        return results;
+    }
+    let audit = crate::audit::audit(list, &generation, app_label, limits);
+    results.extend(audit.findings);
+    results
 }
 
 /// The function's work on a read list: items whose fields have the wrong shape are errors;

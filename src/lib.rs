@@ -5,6 +5,7 @@
 //! generated objects → spliced output + [`results`] → bytes. [`function`] runs that pipeline.
 #![forbid(unsafe_code)]
 
+pub mod audit;
 pub mod config;
 pub mod function;
 pub mod generate;

@@ -9,7 +9,9 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use app_notifications::function::{self, exit, Outcome};
+use app_notifications::audit;
+use app_notifications::function::{self, exit, Mode, Outcome};
+use app_notifications::generate;
 use app_notifications::limits::Limits;
 use app_notifications::package;
 use app_notifications::results::has_errors;
@@ -44,6 +46,14 @@ Exit codes: 0 ok, 1 function error (input items returned unchanged, with results
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// KRM mode as a validator (kpt `validators:`): change nothing, fail when generated objects
+    /// are stale, an app has no config, or Alerts overlap. A ConfigMap functionConfig with
+    /// `mode: check` does the same.
+    #[arg(long)]
+    check: bool,
+    /// The label that names an app on its appliers, for the uncovered-app check.
+    #[arg(long, global = true, default_value = app_notifications::audit::DEFAULT_APP_LABEL, value_name = "KEY")]
+    app_label: String,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -64,11 +74,60 @@ enum Command {
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
+    /// Fail when generated objects in a package are stale, a labelled applier's app has no
+    /// config, or two Alerts to one Provider cover the same object.
+    Check {
+        /// The AppNotifications (or ConfigMap) to check with; without it, every one in the
+        /// package.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Package directories or files.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// Show app → environment → Alert → Provider → covered appliers, uncovered appliers and
+    /// overlaps.
+    Report {
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+        /// The AppNotifications (or ConfigMap) to report on; without it, every one in the
+        /// package.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Package directories or files.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
     /// Print the schema of the AppNotifications config.
     Schema {
         #[arg(long, value_enum, default_value_t = SchemaFormat::JsonSchema)]
         format: SchemaFormat,
     },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum ReportFormat {
+    /// A table for the terminal.
+    Table,
+    /// Stable JSON (see README "report").
+    Json,
+    Markdown,
+    /// A Mermaid flowchart.
+    Mermaid,
+    /// A Graphviz digraph.
+    Dot,
+}
+
+impl ReportFormat {
+    fn format(self) -> audit::Format {
+        match self {
+            ReportFormat::Table => audit::Format::Table,
+            ReportFormat::Json => audit::Format::Json,
+            ReportFormat::Markdown => audit::Format::Markdown,
+            ReportFormat::Mermaid => audit::Format::Mermaid,
+            ReportFormat::Dot => audit::Format::Dot,
+        }
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -150,8 +209,32 @@ fn run() -> Result<i32> {
     match cli.command {
         None => {
             let input = read_stdin(&limits)?;
-            emit(function::run_krm(&input, &limits))
+            let mode = if cli.check {
+                Mode::Check
+            } else {
+                Mode::Generate
+            };
+            emit(function::run_krm_with(
+                &input,
+                &limits,
+                mode,
+                &cli.app_label,
+            ))
         }
+        Some(Command::Check { config, paths }) => {
+            audit_packages(config.as_deref(), &paths, &limits, &cli.app_label, None)
+        }
+        Some(Command::Report {
+            format,
+            config,
+            paths,
+        }) => audit_packages(
+            config.as_deref(),
+            &paths,
+            &limits,
+            &cli.app_label,
+            Some(format.format()),
+        ),
         Some(Command::Schema { format }) => {
             let schema = match format {
                 SchemaFormat::JsonSchema => app_notifications::config::json_schema(),
@@ -166,6 +249,52 @@ fn run() -> Result<i32> {
             paths,
         }) => render(config.as_deref(), write, &paths, &limits),
     }
+}
+
+/// `check` (no format) and `report`: one package per path. `check` fails on its findings;
+/// `report` draws the picture and fails only when the configs cannot be read.
+fn audit_packages(
+    config: Option<&Path>,
+    paths: &[PathBuf],
+    limits: &Limits,
+    app_label: &str,
+    report: Option<audit::Format>,
+) -> Result<i32> {
+    let config_text = read_config(config)?;
+    let mut code = exit::OK;
+    for root in paths {
+        let docs = package::read(root, limits)?;
+        let (problems, text) = package::with_list(&docs, config_text.as_deref(), limits, |list| {
+            let Some(format) = report else {
+                return (function::check(list, limits, app_label), None);
+            };
+            let generation = generate::generate(list, limits.max_alias_expansion);
+            if has_errors(&generation.results) {
+                return (generation.results, None);
+            }
+            let audit = audit::audit(list, &generation, app_label, limits);
+            (Vec::new(), Some(audit::render_report(&audit, format)))
+        })?;
+        if let Some(text) = text {
+            print!("{text}");
+        }
+        for result in &problems {
+            eprintln!("{}", result.to_line());
+        }
+        if has_errors(&problems) {
+            code = exit::FUNCTION_ERROR;
+        }
+    }
+    Ok(code)
+}
+
+fn read_config(config: Option<&Path>) -> Result<Option<String>> {
+    config
+        .map(|path| {
+            std::fs::read_to_string(path)
+                .with_context(|| format!("reading the config {}", path.display()))
+        })
+        .transpose()
 }
 
 /// `render`: one package per path, each rendered on its own.

@@ -13,7 +13,7 @@ use crate::function::decode;
 use crate::generate;
 use crate::generate::inventory::{GENERATED_BY, INDEX, PATH};
 use crate::limits::Limits;
-use crate::resource_list::{read_resource_list, read_stream, ReadError};
+use crate::resource_list::{read_resource_list, read_stream, ReadError, ResourceList};
 use crate::results::{has_errors, KrmResult};
 use crate::yaml::emit::{self, EmitStyle};
 
@@ -187,12 +187,14 @@ pub struct Rendered {
     pub results: Vec<KrmResult>,
 }
 
-/// Runs generation over a package's documents.
-pub fn render(
+/// Reads a package's documents as one ResourceList (each item annotated with its path and index
+/// as kpt would) and runs `f` on it.
+pub fn with_list<T>(
     docs: &[Document],
     function_config: Option<&str>,
     limits: &Limits,
-) -> Result<Rendered, PackageError> {
+    f: impl FnOnce(&ResourceList<'_>) -> T,
+) -> Result<T, PackageError> {
     let text = resource_list(docs, function_config);
     let mut list = read_resource_list(&text, "package", limits).map_err(PackageError::Read)?;
     // The package's documents carry no orchestrator annotations; give them kpt's.
@@ -202,7 +204,26 @@ pub fn render(
         annotations.push((Cow::Borrowed(PATH), Cow::Owned(doc.path.clone())));
         annotations.push((Cow::Borrowed(INDEX), Cow::Owned(doc.index.to_string())));
     }
-    let generation = generate::generate(&list, limits.max_alias_expansion);
+    Ok(f(&list))
+}
+
+/// Runs generation over a package's documents.
+pub fn render(
+    docs: &[Document],
+    function_config: Option<&str>,
+    limits: &Limits,
+) -> Result<Rendered, PackageError> {
+    with_list(docs, function_config, limits, |list| {
+        render_list(docs, list, limits)
+    })?
+}
+
+fn render_list(
+    docs: &[Document],
+    list: &ResourceList<'_>,
+    limits: &Limits,
+) -> Result<Rendered, PackageError> {
+    let generation = generate::generate(list, limits.max_alias_expansion);
     let mut out = Rendered {
         results: generation.results,
         ..Rendered::default()

@@ -164,10 +164,19 @@ fn function_config_value(
             return None;
         }
     };
-    let kind = value.get("kind").and_then(Value::as_str).unwrap_or("");
-    match kind {
+    let mut value = value;
+    let kind = value
+        .get("kind")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    match kind.as_str() {
         k if k == config::KIND => Some(value),
         "ConfigMap" => {
+            // `mode` picks what the function does (see `function::Mode`), not the config.
+            if let Some(data) = value.get_mut("data").and_then(Value::as_object_mut) {
+                data.remove(crate::function::MODE_KEY);
+            }
             let has_data = value
                 .get("data")
                 .and_then(Value::as_object)

@@ -27,6 +27,8 @@ pub use output::Generated;
 pub struct Generation {
     pub edits: Edits,
     pub results: Vec<KrmResult>,
+    /// The apps that have a config in this run (for coverage checks).
+    pub apps: BTreeSet<String>,
 }
 
 /// Runs generation over a read list.
@@ -110,8 +112,17 @@ pub fn generate(list: &ResourceList<'_>, alias_budget: usize) -> Generation {
         };
     }
     let owners: BTreeSet<String> = configs.configs.iter().map(|c| c.owner.clone()).collect();
+    let apps = configs
+        .configs
+        .iter()
+        .map(|c| c.config.app().to_string())
+        .collect();
     match output::plan(list, &owners, configs.discovery, objects) {
-        Ok(edits) => Generation { edits, results },
+        Ok(edits) => Generation {
+            edits,
+            results,
+            apps,
+        },
         Err(errors) => {
             results.extend(errors);
             failed(results)
