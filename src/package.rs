@@ -232,6 +232,16 @@ fn render_list(
         return Ok(out);
     }
     let edits = generation.edits;
+    if !edits.item_patches.is_empty() {
+        let appliers: std::collections::BTreeSet<usize> =
+            edits.item_patches.iter().map(|p| p.item).collect();
+        out.results.push(KrmResult::warning(format!(
+            "spec.annotateAppliers would change {} appliers in your own files, which `render \
+             --write` never rewrites (hint: run the function through kustomize or `kpt fn \
+             render`, which own those files)",
+            appliers.len()
+        )));
+    }
     // Every file that gets, keeps or loses a generated object, rebuilt from its documents.
     let mut files: BTreeMap<String, Vec<(usize, String)>> = BTreeMap::new();
     let mut touched = Vec::new();

@@ -408,6 +408,22 @@ fn staleness(
             )
         )));
     }
+    let mut annotated = BTreeSet::new();
+    for patch in &edits.item_patches {
+        if annotated.insert(patch.item) {
+            let item = &list.items[patch.item];
+            findings.push(
+                KrmResult::error(format!(
+                    "{} lacks the event.toolkit.fluxcd.io/app and /env annotations that \
+                     spec.annotateAppliers stamps (hint: run the function through kustomize or \
+                     `kpt fn render`, and commit the result)",
+                    id_of(item)
+                ))
+                .about(item)
+                .at_field("metadata.annotations"),
+            );
+        }
+    }
     for &index in &edits.remove {
         let item = &list.items[index];
         findings.push(

@@ -93,7 +93,6 @@ pub fn collect<'l>(list: &'l ResourceList<'_>, alias_budget: usize) -> Configs<'
                 } else {
                     owner_of(&value)
                 };
-                report_annotate_appliers(&loaded.config, fc_item, &mut out.results);
                 out.configs.push(Config {
                     config: loaded.config,
                     item: fc_item,
@@ -129,7 +128,6 @@ pub fn collect<'l>(list: &'l ResourceList<'_>, alias_budget: usize) -> Configs<'
         match config::load(&value) {
             Ok(loaded) => {
                 report_warnings(&loaded.warnings, Some(item), &mut out.results);
-                report_annotate_appliers(&loaded.config, Some(item), &mut out.results);
                 out.configs.push(Config {
                     config: loaded.config,
                     item: Some(item),
@@ -236,27 +234,6 @@ fn report_warnings(
         }
         results.push(result);
     }
-}
-
-/// `annotateAppliers` is part of the API but not built yet; saying so beats a silent no-op.
-fn report_annotate_appliers(
-    config: &AppNotifications,
-    item: Option<&Item<'_>>,
-    results: &mut Vec<KrmResult>,
-) {
-    if !config.spec.annotate_appliers {
-        return;
-    }
-    let mut result = KrmResult::warning(
-        "spec.annotateAppliers is not implemented in this release; appliers are left as they \
-         are (hint: remove it, or add event.toolkit.fluxcd.io/app and /env annotations to the \
-         appliers yourself)",
-    )
-    .at_field("spec.annotateAppliers");
-    if let Some(item) = item {
-        result = result.about(item).at_field("spec.annotateAppliers");
-    }
-    results.push(result);
 }
 
 /// Two different configs for one app in one namespace would fight over the same Alerts.

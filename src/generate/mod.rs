@@ -3,6 +3,7 @@
 //! The steps follow kyaml's function framework: load the configs, default and validate them
 //! (in [`crate::config`]), then filter the items and produce results.
 
+mod annotate;
 mod configs;
 mod coverage;
 pub mod inventory;
@@ -14,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::config::{EventSources, Route};
-use crate::resource_list::{Edits, Item, ResourceList};
+use crate::resource_list::{Edits, Item, ItemPatch, ResourceList};
 use crate::results::{has_errors, KrmResult};
 use configs::Config;
 use coverage::{Covered, Group};
@@ -66,6 +67,7 @@ pub fn generate(list: &ResourceList<'_>, alias_budget: usize) -> Generation {
     let mut objects = Vec::new();
     let mut providers = ProviderSet::default();
     let mut missing_providers = Vec::new();
+    let mut item_patches = Vec::new();
     for (rank, config) in configs.configs.iter().enumerate() {
         let mut run = ConfigRun {
             rank,
@@ -78,6 +80,9 @@ pub fn generate(list: &ResourceList<'_>, alias_budget: usize) -> Generation {
             providers: &mut providers,
             warned_providers: BTreeSet::new(),
             missing_providers: &mut missing_providers,
+            source: list.source,
+            nl: list.layout.line_ending.as_str(),
+            item_patches: &mut item_patches,
         };
         run.generate();
     }
@@ -118,8 +123,11 @@ pub fn generate(list: &ResourceList<'_>, alias_budget: usize) -> Generation {
         .map(|c| c.config.app().to_string())
         .collect();
     match output::plan(list, &owners, configs.discovery, objects) {
-        Ok(edits) => Generation {
-            edits,
+        Ok(mut edits) => Generation {
+            edits: {
+                edits.item_patches = item_patches;
+                edits
+            },
             results,
             apps,
         },
@@ -166,6 +174,10 @@ struct ConfigRun<'r, 'l> {
     warned_providers: BTreeSet<(Option<String>, String)>,
     /// Positions in `results` of the missing-Provider warnings, with the Provider each names.
     missing_providers: &'r mut Vec<(usize, (Option<String>, String))>,
+    /// The input text and its line ending, for annotations spliced into appliers.
+    source: &'l str,
+    nl: &'static str,
+    item_patches: &'r mut Vec<ItemPatch>,
 }
 
 impl ConfigRun<'_, '_> {
@@ -258,6 +270,9 @@ impl ConfigRun<'_, '_> {
                 cfg.spec.environment_label.as_deref(),
                 instance.environment.as_deref(),
             );
+            if cfg.spec.annotate_appliers {
+                self.annotate(instance);
+            }
             for group in &groups {
                 let entries = coverage::event_sources(cfg.spec.event_sources, group, &labels);
                 for route in &effective.routes {
@@ -281,6 +296,38 @@ impl ConfigRun<'_, '_> {
         );
         let result = self.about(KrmResult::info(message));
         self.results.push(result);
+    }
+
+    /// `annotateAppliers`: the app and environment stamped on each covered applier.
+    fn annotate(&mut self, instance: &coverage::Instance<'_>) {
+        let app = self.config.config.app().to_string();
+        let env = instance.environment.clone();
+        let mut wanted = vec![(annotate::APP_ANNOTATION, app.as_str())];
+        if let Some(env) = &env {
+            wanted.push((annotate::ENV_ANNOTATION, env.as_str()));
+        }
+        for applier in &instance.appliers {
+            match annotate::stamp(self.source, applier, &wanted, self.nl) {
+                Ok(patches) => self.item_patches.extend(patches),
+                Err(reason) => {
+                    let message = format!(
+                        "cannot stamp {} on {}: {reason} (hint: add the annotations by hand, or \
+                         write metadata.annotations as a plain block mapping)",
+                        wanted
+                            .iter()
+                            .map(|(k, v)| format!("{k}: {v}"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        coverage::describe(applier)
+                    );
+                    self.results.push(
+                        KrmResult::warning(message)
+                            .about(applier)
+                            .at_field("metadata.annotations"),
+                    );
+                }
+            }
+        }
     }
 
     /// Nothing to cover: the generator case (no items visible) or a selector that matches no

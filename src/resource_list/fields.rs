@@ -6,6 +6,7 @@
 //! few small vectors per item, not a copy of its metadata.
 
 use std::borrow::Cow;
+use std::ops::Range;
 use std::rc::Rc;
 
 use crate::yaml::tree::{ExpansionBudget, Node, TreeError};
@@ -47,6 +48,45 @@ pub struct ItemFields<'a> {
     pub annotations: Pairs<'a>,
     pub source_refs: Vec<SourceRef>,
     pub problems: Vec<FieldProblem>,
+    /// Where annotations can be spliced in, for items whose metadata was read off the events.
+    pub annotation_slot: Option<AnnotationSlot>,
+}
+
+/// Annotations whose existing values are located, so they can be updated in place.
+pub const LOCATED_ANNOTATIONS: &str = "event.toolkit.fluxcd.io/";
+
+/// Where new annotations go in an item's text, without re-writing anything else of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnnotationSlot {
+    /// `annotations:` in block style: new entries go on a new line at `at`, at column `col`.
+    Block {
+        at: usize,
+        col: usize,
+        values: Vec<(String, Range<usize>)>,
+    },
+    /// `annotations: {…}`: new entries go before the `}` at `close`.
+    Flow {
+        close: usize,
+        empty: bool,
+        values: Vec<(String, Range<usize>)>,
+    },
+    /// No `annotations` in block-style metadata: a new `annotations:` goes on a new line at
+    /// `at`, at column `col`.
+    Missing { at: usize, col: usize },
+}
+
+impl AnnotationSlot {
+    /// The byte range of an existing annotation's value whose key starts with
+    /// [`LOCATED_ANNOTATIONS`].
+    pub fn value_span(&self, key: &str) -> Option<Range<usize>> {
+        match self {
+            AnnotationSlot::Block { values, .. } | AnnotationSlot::Flow { values, .. } => values
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, span)| span.clone()),
+            AnnotationSlot::Missing { .. } => None,
+        }
+    }
 }
 
 const SOURCE_REF_FIELDS: [(&str, &[&str]); 3] = [
@@ -73,6 +113,7 @@ pub struct Metadata<'a> {
     pub labels: Pairs<'a>,
     pub annotations: Pairs<'a>,
     pub problems: Vec<FieldProblem>,
+    pub annotation_slot: Option<AnnotationSlot>,
 }
 
 /// Fields the reader took straight off the events; the node then holds only spec.
@@ -138,6 +179,7 @@ impl<'a> FieldReader<'a> {
             self.fields.labels = meta.labels;
             self.fields.annotations = meta.annotations;
             self.fields.problems = meta.problems;
+            self.fields.annotation_slot = meta.annotation_slot;
         } else {
             self.fields.name = self
                 .string(node, &["metadata", "name"], "")

@@ -12,9 +12,9 @@ use std::ops::Range;
 use std::rc::Rc;
 
 pub use error::{Location, ReadError, ReadErrorKind};
-pub use fields::{ItemFields, ObjectRef, SourceRef};
+pub use fields::{AnnotationSlot, ItemFields, ObjectRef, SourceRef};
 pub use read::{check_size, read_resource_list, read_stream};
-pub use splice::{Edits, Rendered, Splice};
+pub use splice::{Edits, ItemPatch, Rendered, Splice};
 
 use crate::yaml::emit::{EmitStyle, LineEnding};
 use crate::yaml::tree::Node;

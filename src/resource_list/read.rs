@@ -8,10 +8,13 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use granit_parser::{Event, Options, Parser, ScalarStyle, ScanError, StrInput};
+use granit_parser::{Event, Options, Parser, ScalarStyle, ScanError, StrInput, StructureStyle};
 
 use super::error::{Location, ReadError, ReadErrorKind};
-use super::fields::{is_null, string_pairs, FastFields, FieldProblem, ItemFields, Metadata, Pairs};
+use super::fields::{
+    is_null, string_pairs, AnnotationSlot, FastFields, FieldProblem, ItemFields, Metadata, Pairs,
+    LOCATED_ANNOTATIONS,
+};
 use super::layout::{
     block_scalar_end, detect_line_ending, find_dash, item_end, line_end_after, line_start,
 };
@@ -532,9 +535,8 @@ impl<'a> Events<'a> {
                     kind = Some(text);
                     continue;
                 }
-                ("metadata", value_ev @ (Event::MappingStart(_, 0, _), _)) if fast => {
-                    drop(value_ev);
-                    metadata = Some(self.read_metadata()?);
+                ("metadata", (Event::MappingStart(style, 0, _), _)) if fast => {
+                    metadata = Some(self.read_metadata(style == StructureStyle::Block)?);
                     continue;
                 }
                 ("spec", value_ev) if fast => self.read_spec(value_ev)?,
@@ -572,13 +574,22 @@ impl<'a> Events<'a> {
     /// `metadata` of an ordinary item, straight off the events. Plain scalars borrow the
     /// input; anything unusual in labels or annotations (anchors, aliases, merge keys) is
     /// captured and resolved like a captured item would be.
-    fn read_metadata(&mut self) -> Result<Metadata<'a>, ReadError> {
+    fn read_metadata(&mut self, block: bool) -> Result<Metadata<'a>, ReadError> {
         let mut meta = Metadata::default();
+        let mut key_col = None;
+        let mut annotations_seen = false;
         loop {
             let ev = self.next()?;
             if matches!(ev.0, Event::MappingEnd) {
+                if block && !annotations_seen {
+                    meta.annotation_slot = key_col.map(|col| AnnotationSlot::Missing {
+                        at: line_end_after(self.src, self.content_end()),
+                        col,
+                    });
+                }
                 return Ok(meta);
             }
+            key_col.get_or_insert(ev.1.col as usize);
             let key_text = match &ev.0 {
                 Event::Scalar(text, _, 0, _) => Some(text.clone()),
                 _ => None,
@@ -611,13 +622,19 @@ impl<'a> Events<'a> {
                         meta.namespace = value.filter(|ns| !ns.is_empty());
                     }
                 }
-                Some(key @ ("labels" | "annotations")) => {
-                    let pairs = self.read_pairs(value_ev, key, &mut meta.problems)?;
-                    if key == "labels" {
-                        meta.labels = pairs;
-                    } else {
-                        meta.annotations = pairs;
-                    }
+                Some("labels") => {
+                    meta.labels = self.read_pairs(value_ev, "labels", &mut meta.problems, None)?;
+                }
+                Some("annotations") => {
+                    annotations_seen = true;
+                    let mut slot = None;
+                    meta.annotations = self.read_pairs(
+                        value_ev,
+                        "annotations",
+                        &mut meta.problems,
+                        Some(&mut slot),
+                    )?;
+                    meta.annotation_slot = slot;
                 }
                 _ => self.skip(value_ev)?,
             }
@@ -627,25 +644,42 @@ impl<'a> Events<'a> {
     /// A map of strings (labels, annotations) read off the events; entries that are not a
     /// plain key and a scalar value make the whole map go through the node path, so merge
     /// keys and aliases resolve exactly as for a captured item.
+    /// With `slot`, also where new entries can be spliced in (for annotations).
     fn read_pairs(
         &mut self,
         first: Ev<'a>,
         key: &str,
         problems: &mut Vec<FieldProblem>,
+        slot: Option<&mut Option<AnnotationSlot>>,
     ) -> Result<Pairs<'a>, ReadError> {
         let field = || format!("metadata.{key}");
-        if !matches!(first.0, Event::MappingStart(_, 0, _)) {
-            let node = self.capture(first)?;
-            return Ok(string_pairs(&node, &field(), self.alias_budget, problems));
-        }
+        let block = match &first.0 {
+            Event::MappingStart(style, 0, _) => *style == StructureStyle::Block,
+            _ => {
+                let node = self.capture(first)?;
+                return Ok(string_pairs(&node, &field(), self.alias_budget, problems));
+            }
+        };
         let mut pairs: Pairs<'a> = Vec::new();
         let mut slow: Option<Vec<(Rc<Node<'a>>, Rc<Node<'a>>)>> = None;
+        let mut col = None;
+        let mut values = Vec::new();
+        let close;
         loop {
             let ev = self.next()?;
             if matches!(ev.0, Event::MappingEnd) {
+                close = ev.1.start;
                 break;
             }
+            col.get_or_insert(ev.1.col as usize);
             let value_ev = self.next()?;
+            if slot.is_some() {
+                if let (Event::Scalar(k, ..), Event::Scalar(..)) = (&ev.0, &value_ev.0) {
+                    if k.starts_with(LOCATED_ANNOTATIONS) {
+                        values.push((k.to_string(), value_ev.1.start..value_ev.1.end));
+                    }
+                }
+            }
             if let Some(entries) = slow.as_mut() {
                 let k = self.capture(ev)?;
                 let v = self.capture(value_ev)?;
@@ -674,6 +708,21 @@ impl<'a> Events<'a> {
                     slow = Some(entries);
                 }
             }
+        }
+        if let (Some(slot), None) = (slot, &slow) {
+            *slot = Some(if block {
+                AnnotationSlot::Block {
+                    at: line_end_after(self.src, self.content_end()),
+                    col: col.unwrap_or_default(),
+                    values,
+                }
+            } else {
+                AnnotationSlot::Flow {
+                    close,
+                    empty: pairs.is_empty(),
+                    values,
+                }
+            });
         }
         Ok(match slow {
             None => pairs,

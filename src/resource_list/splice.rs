@@ -20,6 +20,17 @@ pub struct Edits {
     pub append: Vec<Value>,
     /// `Some` sets the list's `results` (replacing any the input had).
     pub results: Option<Vec<Value>>,
+    /// Small text changes inside items that otherwise stay as they are (annotations stamped
+    /// on appliers), by item.
+    pub item_patches: Vec<ItemPatch>,
+}
+
+/// Replaces `range` of the input (inside item `item`) by `text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemPatch {
+    pub item: usize,
+    pub range: Range<usize>,
+    pub text: String,
 }
 
 /// A pending replacement of `range` by `text`.
@@ -52,6 +63,13 @@ impl<'l, 'a> Splice<'l, 'a> {
         }
         if let Some(results) = &edits.results {
             self.results(results);
+        }
+        for patch in &edits.item_patches {
+            if !edits.remove.contains(&patch.item)
+                && !edits.replace.iter().any(|(i, _)| *i == patch.item)
+            {
+                self.patch(patch.range.clone(), patch.text.clone());
+            }
         }
         self.patches.sort_by_key(|p| (p.range.start, p.range.end));
         Rendered {
