@@ -179,6 +179,7 @@ fn after_colon(src: &str, key_end: usize) -> usize {
 
 /// What reading an item gave: a captured node, or a node of the rest plus metadata read on the
 /// fast path.
+#[allow(clippy::large_enum_variant)] // moved once per item; boxing would allocate per item
 enum ReadItem<'a> {
     Node(Rc<Node<'a>>),
     /// The spec's source references (usually nothing), and the rest read off the events.
