@@ -9,8 +9,11 @@ fuzz_target!(|data: &[u8]| {
     let result = match data.split_first() {
         Some((0xFF, rest)) => {
             let mut u = Unstructured::new(rest);
-            let Ok(value) = fuzz_checks::gen::config(&mut u) else { return };
-            fuzz_checks::checks::config_value(&value).map_err(|e| format!("{e}\n  generated: {value}"))
+            let Ok(value) = fuzz_checks::gen::config(&mut u) else {
+                return;
+            };
+            fuzz_checks::checks::config_value(&value)
+                .map_err(|e| format!("{e}\n  generated: {value}"))
         }
         _ => fuzz_checks::checks::config_yaml(data),
     };

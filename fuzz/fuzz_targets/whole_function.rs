@@ -12,12 +12,16 @@ fuzz_target!(|data: &[u8]| {
     let result = match data.split_first() {
         Some((0xFF, rest)) => {
             let mut u = Unstructured::new(rest);
-            let Ok(list) = fuzz_checks::gen::resource_list(&mut u) else { return };
+            let Ok(list) = fuzz_checks::gen::resource_list(&mut u) else {
+                return;
+            };
             let json = serde_json::to_string_pretty(&list).expect("a value serialises");
             let yaml = app_notifications::yaml::emit::document(&list, &Default::default());
             check(json.as_bytes())
                 .map_err(|e| format!("{e}\n  input (JSON):\n{json}"))
-                .and_then(|()| check(yaml.as_bytes()).map_err(|e| format!("{e}\n  input (YAML):\n{yaml}")))
+                .and_then(|()| {
+                    check(yaml.as_bytes()).map_err(|e| format!("{e}\n  input (YAML):\n{yaml}"))
+                })
         }
         _ => check(data),
     };

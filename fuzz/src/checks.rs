@@ -99,6 +99,8 @@ struct Conv<'e, 'a> {
     budget: usize,
     /// Smallest definition offset of the anchors aliased since the last reset.
     min_alias_def: usize,
+    /// Every alias resolved: (its position, its anchor's definition position).
+    aliases: Vec<(usize, usize)>,
 }
 
 impl<'e, 'a> Conv<'e, 'a> {
@@ -109,6 +111,7 @@ impl<'e, 'a> Conv<'e, 'a> {
             anchors: HashMap::new(),
             budget: VALUE_BUDGET,
             min_alias_def: usize::MAX,
+            aliases: Vec::new(),
         }
     }
 
@@ -146,8 +149,7 @@ impl<'e, 'a> Conv<'e, 'a> {
     /// The node that starts at the next event.
     fn node(&mut self) -> Result<Value, ConvError> {
         let anchor_pos = self.events.get(self.pos).and_then(|(_, a)| *a);
-        let ((event, range), _) = &self.events[self.pos.min(self.events.len() - 1)];
-        self.next()?;
+        let (event, range) = self.next()?;
         self.spend(1)?;
         let (value, anchor) = match event {
             Event::Scalar(text, style, anchor, tag) => {
@@ -166,6 +168,7 @@ impl<'e, 'a> Conv<'e, 'a> {
                 let (value, def) = self.anchors.get(id).cloned().ok_or(ConvError::Unresolved)?;
                 self.spend(size(&value))?;
                 self.min_alias_def = self.min_alias_def.min(def);
+                self.aliases.push((range.start, def));
                 return Ok(value);
             }
             Event::SequenceStart(_, anchor, _) => {
@@ -307,6 +310,19 @@ fn full_items_of_list(text: &str, regions: &[Range<usize>]) -> Result<Vec<FullIt
 
 /// The documents of a stream that the reader takes as items (mappings and aliases).
 fn full_items_of_stream(text: &str) -> Result<Vec<FullItem>, ConvError> {
+    walk_stream(text).map(|(items, _)| items)
+}
+
+/// Aliases: (position of the alias, position of its anchor's definition).
+type AliasUses = Vec<(usize, usize)>;
+
+/// Every alias of `text` (all documents): (its position, its anchor's definition position).
+fn alias_uses(text: &str) -> Result<AliasUses, ConvError> {
+    walk_stream(text).map(|(_, aliases)| aliases)
+}
+
+/// Reads every document; the mapping (and alias) roots are the stream's items.
+fn walk_stream(text: &str) -> Result<(Vec<FullItem>, AliasUses), ConvError> {
     let events = events(text)?;
     let mut conv = Conv::new(&events);
     conv.expect("the stream start", |e| matches!(e, Event::StreamStart))?;
@@ -321,7 +337,8 @@ fn full_items_of_stream(text: &str) -> Result<Vec<FullItem>, ConvError> {
                 }
                 // Anchors do not cross documents.
                 conv.anchors.clear();
-                let is_item = matches!(conv.peek(), Some(Event::MappingStart(..) | Event::Alias(_)));
+                let is_item =
+                    matches!(conv.peek(), Some(Event::MappingStart(..) | Event::Alias(_)));
                 let value = conv.node()?;
                 if is_item {
                     out.push(FullItem {
@@ -334,7 +351,7 @@ fn full_items_of_stream(text: &str) -> Result<Vec<FullItem>, ConvError> {
             _ => {}
         }
     }
-    Ok(out)
+    Ok((out, conv.aliases))
 }
 
 /// An item's region read on its own: a block entry as a one-entry sequence (the region keeps
@@ -387,10 +404,17 @@ pub fn probe_object() -> Value {
     })
 }
 
-type Reader = for<'a> fn(&'a str, &str, &Limits) -> Result<ResourceList<'a>, app_notifications::resource_list::ReadError>;
+type Reader = for<'a> fn(
+    &'a str,
+    &str,
+    &Limits,
+) -> Result<ResourceList<'a>, app_notifications::resource_list::ReadError>;
 
 /// Reader/splicer invariants on `data`, read both as a ResourceList and as a YAML stream.
 pub fn reader_splicer(data: &[u8]) -> CheckResult {
+    if skip_known("bare-cr") && has_bare_cr(data) {
+        return Ok(());
+    }
     let Ok(text) = std::str::from_utf8(data) else {
         return Ok(());
     };
@@ -404,6 +428,17 @@ fn check_reader(text: &str, read: Reader, what: &str) -> CheckResult {
     };
     let ctx = |msg: String| format!("[{what}] {msg}");
     check_regions(&list).map_err(ctx)?;
+    if skip_known("empty-scalar")
+        && (list.items.iter().any(|i| i.region.is_empty()) || empty_scalar_risk(text))
+    {
+        return Ok(());
+    }
+    if skip_known("null-items") && reversed_null_items(&list) {
+        return Ok(());
+    }
+    if skip_known("root-props") && root_properties_risk(text) {
+        return Ok(());
+    }
     // (b) no edits: the input, byte for byte.
     let out = Splice::new(&list).write(&Edits::default());
     ensure!(
@@ -412,7 +447,8 @@ fn check_reader(text: &str, read: Reader, what: &str) -> CheckResult {
         first_difference(text, &out)
     );
     // (c) each region, read on its own, is the item the whole text holds.
-    let full = if text.contains('%') && text.trim_start().starts_with('%') {
+    let directives = text.lines().any(|line| line.starts_with('%'));
+    let full = if directives {
         None // directives (%TAG) would not apply to a region read alone
     } else {
         match full_items(&list, text) {
@@ -437,6 +473,9 @@ fn check_reader(text: &str, read: Reader, what: &str) -> CheckResult {
         );
         for (item, expected) in list.items.iter().zip(full) {
             let region = &text[item.region.clone()];
+            if skip_known("block-tail") && block_tail_risk(text) {
+                continue;
+            }
             match standalone_value(&list, region) {
                 Ok(value) => ensure!(
                     value == expected.value,
@@ -446,7 +485,8 @@ fn check_reader(text: &str, read: Reader, what: &str) -> CheckResult {
                     short(&value.to_string()),
                     short(&expected.value.to_string())
                 ),
-                Err(ConvError::Unresolved) if expected.external_alias => {}
+                // Its aliases name anchors of earlier items (the parser says "unknown anchor").
+                Err(ConvError::Unresolved | ConvError::Parse(_)) if expected.external_alias => {}
                 Err(ConvError::Budget) => {}
                 Err(err) => {
                     return Err(ctx(format!(
@@ -459,7 +499,25 @@ fn check_reader(text: &str, read: Reader, what: &str) -> CheckResult {
         }
     }
     // (d) removing one item leaves the others exactly as they were.
-    for index in sample_indices(list.items.len()) {
+    let removals =
+        if list.envelope == Envelope::Stream && directives && skip_known("stream-directive") {
+            Vec::new()
+        } else {
+            sample_indices(list.items.len())
+        };
+    // Removing an item whose anchor is aliased elsewhere cannot give valid YAML by splicing:
+    // such items are not removed (and with no reading of the aliases, none with anchors).
+    let aliases = alias_uses(text);
+    let anchored_elsewhere = |r: &Range<usize>| match &aliases {
+        Ok(uses) => uses
+            .iter()
+            .any(|(at, def)| r.contains(def) && !r.contains(at)),
+        Err(_) => text[r.clone()].contains('&'),
+    };
+    for index in removals {
+        if anchored_elsewhere(&list.items[index].region) {
+            continue;
+        }
         let edits = Edits {
             remove: vec![index],
             ..Edits::default()
@@ -477,11 +535,18 @@ fn check_reader(text: &str, read: Reader, what: &str) -> CheckResult {
     };
     let out = Splice::new(&list).write(&edits);
     let kept: Vec<usize> = (0..list.items.len()).collect();
-    check_edited(&list, read, &out, &kept, Some((list.items.len(), &probe)), full.as_deref())
-        .map_err(|m| ctx(format!("after appending an item: {m}")))?;
+    check_edited(
+        &list,
+        read,
+        &out,
+        &kept,
+        Some((list.items.len(), &probe)),
+        full.as_deref(),
+    )
+    .map_err(|m| ctx(format!("after appending an item: {m}")))?;
     // (f) replacing the first and the last item in place.
     for index in [0, list.items.len().saturating_sub(1)] {
-        if index >= list.items.len() {
+        if index >= list.items.len() || anchored_elsewhere(&list.items[index].region) {
             continue;
         }
         let edits = Edits {
@@ -490,8 +555,15 @@ fn check_reader(text: &str, read: Reader, what: &str) -> CheckResult {
         };
         let out = Splice::new(&list).write(&edits);
         let kept: Vec<usize> = (0..list.items.len()).filter(|&i| i != index).collect();
-        check_edited(&list, read, &out, &kept, Some((index, &probe)), full.as_deref())
-            .map_err(|m| ctx(format!("after replacing items[{index}]: {m}")))?;
+        check_edited(
+            &list,
+            read,
+            &out,
+            &kept,
+            Some((index, &probe)),
+            full.as_deref(),
+        )
+        .map_err(|m| ctx(format!("after replacing items[{index}]: {m}")))?;
         if list.items.len() == 1 {
             break;
         }
@@ -499,7 +571,9 @@ fn check_reader(text: &str, read: Reader, what: &str) -> CheckResult {
     // (g) setting results leaves every item alone (ResourceLists only: streams have none).
     if list.envelope == Envelope::ResourceList {
         let edits = Edits {
-            results: Some(vec![json!({"message": "fuzz: a result", "severity": "info"})]),
+            results: Some(vec![
+                json!({"message": "fuzz: a result", "severity": "info"}),
+            ]),
             ..Edits::default()
         };
         let out = Splice::new(&list).write(&edits);
@@ -510,6 +584,12 @@ fn check_reader(text: &str, read: Reader, what: &str) -> CheckResult {
     Ok(())
 }
 
+/// `items:` with no value: the reader's replacement range runs backwards (finding 2 in
+/// fuzz/README.md), so anything appended leaves a stray `:` line.
+fn reversed_null_items(list: &ResourceList<'_>) -> bool {
+    matches!(&list.container, ItemsContainer::Null { replace } if replace.start > replace.end)
+}
+
 /// (a) regions in order, not overlapping, in bounds, on character boundaries.
 fn check_regions(list: &ResourceList<'_>) -> CheckResult {
     let text = list.source;
@@ -518,7 +598,11 @@ fn check_regions(list: &ResourceList<'_>) -> CheckResult {
         let r = &item.region;
         ensure!(item.index == i, "items[{i}] has index {}", item.index);
         ensure!(r.start <= r.end, "items[{i}] region {r:?} is reversed");
-        ensure!(r.end <= text.len(), "items[{i}] region {r:?} ends past the text ({})", text.len());
+        ensure!(
+            r.end <= text.len(),
+            "items[{i}] region {r:?} ends past the text ({})",
+            text.len()
+        );
         ensure!(
             text.is_char_boundary(r.start) && text.is_char_boundary(r.end),
             "items[{i}] region {r:?} splits a character"
@@ -527,7 +611,10 @@ fn check_regions(list: &ResourceList<'_>) -> CheckResult {
             r.start >= prev_end,
             "items[{i}] region {r:?} overlaps the previous one (ending at {prev_end})"
         );
-        ensure!(r.start < r.end, "items[{i}] region {r:?} is empty");
+        ensure!(
+            r.start < r.end || skip_known("empty-scalar"),
+            "items[{i}] region {r:?} is empty"
+        );
         prev_end = r.end;
     }
     Ok(())
@@ -543,10 +630,18 @@ fn check_edited(
     new: Option<(usize, &Value)>,
     full_before: Option<&[FullItem]>,
 ) -> CheckResult {
-    let after = read(out, "fuzz", &limits())
-        .map_err(|e| format!("the output does not read back: {e}\noutput:\n{}", short(out)))?;
+    let after = read(out, "fuzz", &limits()).map_err(|e| {
+        format!(
+            "the output does not read back: {e}\noutput:\n{}",
+            short(out)
+        )
+    })?;
     check_regions(&after)?;
-    let expected_len = kept.len() + usize::from(new.is_some_and(|(i, _)| i == list.items.len() || !kept.contains(&i)));
+    if list.envelope == Envelope::ResourceList {
+        check_root_rest(list.source, out)?;
+    }
+    // An append or a replace puts one object in; a removal none.
+    let expected_len = kept.len() + usize::from(new.is_some());
     ensure!(
         after.items.len() == expected_len,
         "the output has {} items, expected {expected_len}\noutput:\n{}",
@@ -558,10 +653,12 @@ fn check_edited(
         positions.retain(|&p| p != at);
     }
     for (&old, &pos) in kept.iter().zip(&positions) {
-        let before = &list.source[list.items[old].region.clone()];
+        let region = list.items[old].region.clone();
+        let at_eof = region.end == list.source.len();
+        let before = &list.source[region];
         let now = &out[after.items[pos].region.clone()];
         ensure!(
-            before == now,
+            same_text(before, at_eof, now),
             "items[{old}] was {:?}, now (as items[{pos}]) {:?}\noutput:\n{}",
             short(before),
             short(now),
@@ -576,12 +673,20 @@ fn check_edited(
     let full_after = match full_items(&after, out) {
         Ok(items) => items,
         Err(ConvError::Budget | ConvError::Unresolved) => return Ok(()),
-        Err(err) => return Err(format!("the output does not parse: {err:?}\noutput:\n{}", short(out))),
+        Err(err) => {
+            return Err(format!(
+                "the output does not parse: {err:?}\noutput:\n{}",
+                short(out)
+            ))
+        }
     };
     for (&old, &pos) in kept.iter().zip(&positions) {
         let (Some(b), Some(a)) = (full_before.get(old), full_after.get(pos)) else {
             continue;
         };
+        if skip_known("block-tail") && block_tail_risk(list.source) {
+            continue;
+        }
         ensure!(
             a.value == b.value,
             "items[{old}] held {} and now holds {}\noutput:\n{}",
@@ -602,11 +707,41 @@ fn check_edited(
     Ok(())
 }
 
+/// The root mapping of a ResourceList less `items` and `results`: what no edit may change.
+fn root_rest(text: &str) -> Result<Value, ConvError> {
+    let mut root = parse_value(text)?;
+    if let Some(map) = root.as_object_mut() {
+        map.shift_remove("items");
+        map.shift_remove("results");
+    }
+    Ok(root)
+}
+
+/// The rest of the root mapping is the same before and after (not checked when either text
+/// has no independent reading, e.g. aliases over the budget).
+fn check_root_rest(before: &str, after: &str) -> CheckResult {
+    if skip_known("block-tail") && block_tail_risk(before) {
+        return Ok(());
+    }
+    if let (Ok(b), Ok(a)) = (root_rest(before), root_rest(after)) {
+        ensure!(
+            a == b,
+            "the rest of the ResourceList changed (items and results aside):\n  before {}\n  after  {}\noutput:\n{}",
+            short(&b.to_string()),
+            short(&a.to_string()),
+            short(after)
+        );
+    }
+    Ok(())
+}
+
 fn sample_indices(n: usize) -> Vec<usize> {
     if n <= MAX_REMOVALS {
         return (0..n).collect();
     }
-    let mut out: Vec<usize> = (0..MAX_REMOVALS).map(|k| k * (n - 1) / (MAX_REMOVALS - 1)).collect();
+    let mut out: Vec<usize> = (0..MAX_REMOVALS)
+        .map(|k| k * (n - 1) / (MAX_REMOVALS - 1))
+        .collect();
     out.dedup();
     out
 }
@@ -661,7 +796,11 @@ fn round_trip(config: &config::AppNotifications, via: &str) -> CheckResult {
         }
         Err(errors) => Err(format!(
             "{via}: a loaded config, serialised, does not load again: {}\n  value {value}",
-            errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
         )),
     }
 }
@@ -678,19 +817,35 @@ fn is_generated(list: &ResourceList<'_>, index: usize) -> bool {
 /// did not generate byte for byte and in order, and is a fixed point; on a function error
 /// the items come back unchanged.
 pub fn whole_function(data: &[u8]) -> CheckResult {
+    if skip_known("flow-stamp") && flow_stamp_risk(data) {
+        return Ok(());
+    }
+    if skip_known("root-props") && root_properties_risk(&String::from_utf8_lossy(data)) {
+        return Ok(());
+    }
+    if skip_known("bare-cr") && has_bare_cr(data) {
+        return Ok(());
+    }
     let outcome = run_krm(data, &limits());
     let stdout = outcome.stdout.to_string();
     let exit = outcome.exit_code;
     drop(outcome);
     match exit {
         0 => {
-            let text = std::str::from_utf8(data).map_err(|_| "exit 0 on input that is not UTF-8")?;
+            let text =
+                std::str::from_utf8(data).map_err(|_| "exit 0 on input that is not UTF-8")?;
             let input = read_resource_list(text, "fuzz", &limits())
                 .map_err(|e| format!("exit 0 but the input does not read: {e}"))?;
             let output = read_resource_list(&stdout, "fuzz", &limits()).map_err(|e| {
-                format!("the output does not read back as a ResourceList: {e}\noutput:\n{}", short(&stdout))
+                format!(
+                    "the output does not read back as a ResourceList: {e}\noutput:\n{}",
+                    short(&stdout)
+                )
             })?;
             check_kept(&input, &output)?;
+            if !(skip_known("null-items") && reversed_null_items(&input)) {
+                check_root_rest(text, &stdout)?;
+            }
             let again = run_krm(stdout.as_bytes(), &limits());
             ensure!(
                 again.exit_code == 0,
@@ -712,11 +867,15 @@ pub fn whole_function(data: &[u8]) -> CheckResult {
                 return Ok(());
             }
             // "the input items come back unchanged, with the results"
-            let text = std::str::from_utf8(data).map_err(|_| "output for input that is not UTF-8")?;
+            let text =
+                std::str::from_utf8(data).map_err(|_| "output for input that is not UTF-8")?;
             let input = read_resource_list(text, "fuzz", &limits())
                 .map_err(|e| format!("exit 1 with output, but the input does not read: {e}"))?;
             let output = read_resource_list(&stdout, "fuzz", &limits()).map_err(|e| {
-                format!("exit 1: the output does not read back: {e}\noutput:\n{}", short(&stdout))
+                format!(
+                    "exit 1: the output does not read back: {e}\noutput:\n{}",
+                    short(&stdout)
+                )
             })?;
             ensure!(
                 input.items.len() == output.items.len(),
@@ -725,8 +884,14 @@ pub fn whole_function(data: &[u8]) -> CheckResult {
                 output.items.len()
             );
             for (a, b) in input.items.iter().zip(&output.items) {
+                let at_eof = a.region.end == text.len();
                 let (a, b) = (&text[a.region.clone()], &stdout[b.region.clone()]);
-                ensure!(a == b, "exit 1: an item changed: {:?} became {:?}", short(a), short(b));
+                ensure!(
+                    same_text(a, at_eof, b),
+                    "exit 1: an item changed: {:?} became {:?}",
+                    short(a),
+                    short(b)
+                );
             }
             Ok(())
         }
@@ -734,31 +899,202 @@ pub fn whole_function(data: &[u8]) -> CheckResult {
     }
 }
 
-/// Every input item without the generated-by annotation is in the output, byte for byte, in
-/// order; the output has at least as many items as the input less the generated ones.
+/// The annotations `annotateAppliers` stamps into appliers (`generate::annotate`): the one
+/// change the function may make to an item it did not generate.
+pub const STAMPED: [&str; 2] = ["event.toolkit.fluxcd.io/app", "event.toolkit.fluxcd.io/env"];
+
+/// `value` without the stamped annotations (and without an `annotations` map that only held
+/// them), for comparing an applier before and after stamping.
+fn unstamped(value: &Value) -> Value {
+    let mut value = value.clone();
+    if let Some(meta) = value.get_mut("metadata").and_then(Value::as_object_mut) {
+        if let Some(annotations) = meta.get_mut("annotations").and_then(Value::as_object_mut) {
+            for key in STAMPED {
+                annotations.shift_remove(key);
+            }
+            if annotations.is_empty() {
+                meta.shift_remove("annotations");
+            }
+        }
+    }
+    value
+}
+
+/// Every input item without the generated-by annotation is in the output, in order: byte for
+/// byte, or (an applier stamped by `annotateAppliers`) with the same value up to the stamped
+/// annotations. Kept items also hold the same value (an insertion next to one must not change
+/// it). The output has at least as many items as the input less the generated ones.
 fn check_kept(input: &ResourceList<'_>, output: &ResourceList<'_>) -> CheckResult {
-    let generated = (0..input.items.len()).filter(|&i| is_generated(input, i)).count();
+    let generated = (0..input.items.len())
+        .filter(|&i| is_generated(input, i))
+        .count();
     ensure!(
         output.items.len() + generated >= input.items.len(),
         "{} items in ({generated} generated), only {} out",
         input.items.len(),
         output.items.len()
     );
-    let mut out_items = output.items.iter();
+    let standalone = |list: &ResourceList<'_>, index: usize| {
+        standalone_value(list, &list.source[list.items[index].region.clone()]).ok()
+    };
+    let mut next = 0;
+    let mut pairs = Vec::new();
     for (i, item) in input.items.iter().enumerate() {
         if is_generated(input, i) {
             continue;
         }
         let want = &input.source[item.region.clone()];
-        let found = out_items.any(|o| &output.source[o.region.clone()] == want);
+        let at_eof = item.region.end == input.source.len();
+        let exact = (next..output.items.len())
+            .find(|&j| same_text(want, at_eof, &output.source[output.items[j].region.clone()]));
+        let found = exact.or_else(|| {
+            let before = unstamped(&standalone(input, i)?);
+            (next..output.items.len())
+                .find(|&j| standalone(output, j).is_some_and(|after| unstamped(&after) == before))
+        });
+        let Some(j) = found else {
+            return Err(format!(
+                "input items[{i}] is not in the output, byte for byte or stamped, in order: {:?}\noutput:\n{}",
+                short(want),
+                short(output.source)
+            ));
+        };
+        pairs.push((i, j));
+        next = j + 1;
+    }
+    let (Ok(before), Ok(after)) = (
+        full_items(input, input.source),
+        full_items(output, output.source),
+    ) else {
+        return Ok(());
+    };
+    for (i, j) in pairs {
+        let (Some(b), Some(a)) = (before.get(i), after.get(j)) else {
+            continue;
+        };
+        if skip_known("block-tail") && block_tail_risk(input.source) {
+            continue;
+        }
         ensure!(
-            found,
-            "input items[{i}] is not in the output byte for byte (or not in order): {:?}\noutput:\n{}",
-            short(want),
+            unstamped(&a.value) == unstamped(&b.value),
+            "input items[{i}] held {} and, as output items[{j}], holds {}\noutput:\n{}",
+            short(&b.value.to_string()),
+            short(&a.value.to_string()),
             short(output.source)
         );
     }
     Ok(())
+}
+
+/// An item's text after an edit: the same bytes, or, for an item that ended the input without
+/// a line break, the same bytes with the line break that text written after it needs.
+fn same_text(before: &str, before_at_eof: bool, now: &str) -> bool {
+    if before == now {
+        return true;
+    }
+    before_at_eof
+        && !before.ends_with('\n')
+        && now
+            .strip_prefix(before)
+            .is_some_and(|rest| rest == "\n" || rest == "\r\n")
+}
+
+/// Known findings the fuzz targets can be told to step over (`FUZZ_SKIP=name,name`), so that a
+/// run goes on to find other things. The regression test never skips anything.
+pub fn skip_known(name: &str) -> bool {
+    static SKIP: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    SKIP.get_or_init(|| {
+        std::env::var("FUZZ_SKIP")
+            .unwrap_or_default()
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    })
+    .iter()
+    .any(|s| s == name)
+}
+
+/// Whether `data` has a carriage return that is not part of CRLF: YAML reads it as a line
+/// break, the reader's line arithmetic does not (finding 3 in fuzz/README.md).
+fn has_bare_cr(data: &[u8]) -> bool {
+    data.iter()
+        .enumerate()
+        .any(|(i, &b)| b == b'\r' && data.get(i + 1) != Some(&b'\n'))
+}
+
+/// Whether `text` has an empty plain scalar (an empty key or value) where its zero-length
+/// span, which the parser puts before the `:`, can end an item: inside a flow collection, or
+/// at the start of a line (`: value`). Regions stop short of such entries (finding 4).
+fn empty_scalar_risk(text: &str) -> bool {
+    let Ok(events) = events(text) else {
+        return false;
+    };
+    let mut flow = 0usize;
+    for ((event, range), _) in &events {
+        match event {
+            Event::SequenceStart(granit_parser::StructureStyle::Flow, ..)
+            | Event::MappingStart(granit_parser::StructureStyle::Flow, ..) => flow += 1,
+            Event::SequenceEnd | Event::MappingEnd if range.start != range.end => {
+                flow = flow.saturating_sub(1)
+            }
+            Event::Scalar(_, ScalarStyle::Plain, ..) if range.is_empty() => {
+                let line_start = text[..range.start].rfind('\n').map_or(0, |p| p + 1);
+                let before = &text[line_start..range.start];
+                if flow > 0 || before.trim_matches([' ', '\t', '-', '?']).is_empty() {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Whether the root node has properties (`!tag`, `&anchor`) on the line of its first key: the
+/// reader then takes the key's column for the root's indentation (finding 6).
+fn root_properties_risk(text: &str) -> bool {
+    text.lines()
+        .map(|l| l.trim_start_matches('\u{feff}').trim())
+        .find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with('%') && *l != "---")
+        .is_some_and(|l| {
+            let l = l.strip_prefix("--- ").unwrap_or(l);
+            l.starts_with('!') || l.starts_with('&')
+        })
+}
+
+/// Whether `data` is a flow (JSON) ResourceList that asks for `annotateAppliers`: stamping an
+/// applier there while items are appended panics in the splicer (finding 7).
+fn flow_stamp_risk(data: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return false;
+    };
+    text.contains("annotateAppliers")
+        && read_resource_list(text, "fuzz", &limits())
+            .is_ok_and(|l| matches!(l.container, ItemsContainer::Flow { .. }))
+}
+
+/// Whether a text may hold a block scalar whose value ends in lines the reader counts as gap:
+/// kept (`|+`) blank lines, or lines of only white space (spaces deeper than the content,
+/// tabs) that are content (finding 1).
+fn block_tail_risk(text: &str) -> bool {
+    has_keep_scalar(text)
+        || ((text.contains('|') || text.contains('>'))
+            && text
+                .split('\n')
+                .any(|l| !l.trim_end_matches('\r').is_empty() && l.trim().is_empty()))
+}
+
+/// Whether a text holds a block scalar with the keep chomping indicator (`|+`, `>+`, `|2+`…).
+fn has_keep_scalar(text: &str) -> bool {
+    let b = text.as_bytes();
+    (0..b.len()).any(|i| {
+        matches!(b[i], b'|' | b'>')
+            && b[i + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit() || **c == b'+' || **c == b'-')
+                .any(|c| *c == b'+')
+    })
 }
 
 /// The fixed config of the legacy plugin variant: billing's appliers, one route, with the
@@ -782,22 +1118,42 @@ spec:
 /// reads back as a stream, keeps every document it did not generate, and is a fixed point;
 /// on failure nothing is written.
 pub fn legacy_plugin(data: &[u8]) -> CheckResult {
-    let outcome = run_legacy_plugin(LEGACY_CONFIG.as_bytes(), "fuzz-config.yaml", data, &limits());
+    if skip_known("bare-cr") && has_bare_cr(data) {
+        return Ok(());
+    }
+    let outcome = run_legacy_plugin(
+        LEGACY_CONFIG.as_bytes(),
+        "fuzz-config.yaml",
+        data,
+        &limits(),
+    );
     let stdout = outcome.stdout.to_string();
     let exit = outcome.exit_code;
     drop(outcome);
     if exit != 0 {
-        ensure!(stdout.is_empty(), "exit {exit} but output written:\n{}", short(&stdout));
+        ensure!(
+            stdout.is_empty(),
+            "exit {exit} but output written:\n{}",
+            short(&stdout)
+        );
         return Ok(());
     }
     let text = std::str::from_utf8(data).map_err(|_| "exit 0 on input that is not UTF-8")?;
     let input = read_stream(text, "fuzz", &limits())
         .map_err(|e| format!("exit 0 but the input does not read as a stream: {e}"))?;
     let output = read_stream(&stdout, "fuzz", &limits()).map_err(|e| {
-        format!("the output does not read back as a stream: {e}\noutput:\n{}", short(&stdout))
+        format!(
+            "the output does not read back as a stream: {e}\noutput:\n{}",
+            short(&stdout)
+        )
     })?;
     check_kept(&input, &output)?;
-    let again = run_legacy_plugin(LEGACY_CONFIG.as_bytes(), "fuzz-config.yaml", stdout.as_bytes(), &limits());
+    let again = run_legacy_plugin(
+        LEGACY_CONFIG.as_bytes(),
+        "fuzz-config.yaml",
+        stdout.as_bytes(),
+        &limits(),
+    );
     ensure!(
         again.exit_code == 0,
         "the plugin fails on its own output (exit {}): {}\noutput:\n{}",
@@ -816,8 +1172,11 @@ pub fn legacy_plugin(data: &[u8]) -> CheckResult {
 
 // ---------------------------------------------------------------------------------------------
 
+/// A named check of raw input bytes.
+pub type ByteCheck = (&'static str, fn(&[u8]) -> CheckResult);
+
 /// All checks that take bytes, for replaying a file whatever target found it.
-pub fn all_byte_checks() -> [(&'static str, fn(&[u8]) -> CheckResult); 4] {
+pub fn all_byte_checks() -> [ByteCheck; 4] {
     [
         ("reader_splicer", reader_splicer),
         ("config_loader", config_yaml),

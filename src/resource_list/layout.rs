@@ -25,19 +25,10 @@ pub fn line_end_after(src: &str, pos: usize) -> usize {
         .map_or(bytes.len(), |nl| pos + nl + 1)
 }
 
-/// The end of an item whose last content ends at `content_end`: the end of that line, less any
-/// blank lines the parser counted in (a block scalar's span runs over the blank lines after
-/// it, which are gap, not item, unless `|+` keeps them — and then they are only whitespace).
-pub fn item_end(src: &str, start: usize, content_end: usize) -> usize {
-    let mut end = line_end_after(src, content_end);
-    while end > start {
-        let prev = line_start(src, end - 1);
-        if prev < start || !src[prev..end].trim().is_empty() {
-            break;
-        }
-        end = prev;
-    }
-    end
+/// The end of an item whose last content ends at `content_end`: the end of that line. A
+/// keep-chomping block scalar (`|+`) may end with blank lines, which are its content.
+pub fn item_end(src: &str, content_end: usize) -> usize {
+    line_end_after(src, content_end)
 }
 
 /// Where a block scalar's content really ends. The parser's span for `|`/`>` scalars can run
@@ -46,7 +37,7 @@ pub fn item_end(src: &str, start: usize, content_end: usize) -> usize {
 /// non-blank line, looking back from the parser's end, that is indented at least that much.
 pub fn block_scalar_end(src: &str, start: usize, parser_end: usize) -> usize {
     let from = line_start(src, start);
-    if has_explicit_indent(src, from) {
+    if has_explicit_indent(src, from) || keeps_tail(src, start) {
         // `|2`: lines may be shallower than the first; trust the parser.
         return parser_end;
     }
@@ -60,9 +51,12 @@ pub fn block_scalar_end(src: &str, start: usize, parser_end: usize) -> usize {
     let mut end = parser_end;
     while end > start {
         let line_begin = line_start(src, end - 1);
-        let line = &src[line_begin..end];
-        if !line.trim().is_empty() && indent_of(line) >= content_indent {
-            return line_begin + line.trim_end_matches(['\n', '\r']).len();
+        let body = src[line_begin..end].trim_end_matches(['\n', '\r']);
+        // A line with anything past the content's indentation (even spaces or a tab) is
+        // content; shallower lines are comments after the scalar, and bare indentation is an
+        // empty line that clip chomping drops.
+        if indent_of(body) >= content_indent && body.len() > content_indent {
+            return line_begin + body.len();
         }
         end = line_begin;
     }
@@ -76,13 +70,30 @@ fn indent_of(line: &str) -> usize {
 /// Whether the block scalar header on the line before `content_line` has an indentation
 /// indicator (`|2`, `>-4`).
 fn has_explicit_indent(src: &str, content_line: usize) -> bool {
+    header_token(src, content_line)
+        .bytes()
+        .any(|b| b.is_ascii_digit())
+}
+
+/// Whether the block scalar whose content starts at `start` keeps its trailing blank lines
+/// (`|+`, `>+`): they are then content, not gap.
+pub fn keeps_tail(src: &str, start: usize) -> bool {
+    header_token(src, line_start(src, start)).contains('+')
+}
+
+/// The `|…`/`>…` header token on the line before a block scalar's first content line.
+fn header_token(src: &str, content_line: usize) -> &str {
     if content_line == 0 {
-        return false;
+        return "";
     }
     let header_line = &src[line_start(src, content_line - 1)..content_line];
     let header = header_line.split(" #").next().unwrap_or("").trim_end();
     let token = header.rsplit(' ').next().unwrap_or("");
-    (token.starts_with('|') || token.starts_with('>')) && token.bytes().any(|b| b.is_ascii_digit())
+    if token.starts_with('|') || token.starts_with('>') {
+        token
+    } else {
+        ""
+    }
 }
 
 /// The line ending of the first line; new text uses the same.

@@ -53,7 +53,13 @@ pub fn read_stream<'a>(
         match event {
             Event::StreamEnd => break,
             Event::DocumentStart(explicit, _) => {
-                let doc_start = if explicit { span.start } else { usize::MAX };
+                // A document's directives (`%YAML`, `%TAG`) belong to it: removing the
+                // document must not leave them without one.
+                let doc_start = if explicit {
+                    directives_before(source, span.start)
+                } else {
+                    usize::MAX
+                };
                 let (event, span) = events.next()?;
                 let node_start = span.start;
                 let region_start = doc_start.min(line_start(source, node_start));
@@ -71,7 +77,7 @@ pub fn read_stream<'a>(
                             item_col = span.col as usize;
                         }
                         let node = events.read_item((event, span))?;
-                        let end = item_end(source, region_start, events.content_end());
+                        let end = events.item_end();
                         items.push(make_item(
                             items.len(),
                             region_start..end,
@@ -124,6 +130,19 @@ pub fn read_stream<'a>(
             key_col: 0,
         },
     })
+}
+
+/// The start of the directive lines (`%…`) right before the line at `marker`.
+fn directives_before(source: &str, marker: usize) -> usize {
+    let mut start = line_start(source, marker);
+    while start > 0 {
+        let previous = line_start(source, start - 1);
+        if !source[previous..start].starts_with('%') {
+            break;
+        }
+        start = previous;
+    }
+    start
 }
 
 /// Refuses input over the size limit, before any work is spent on it.
@@ -320,6 +339,11 @@ impl<'a> Events<'a> {
                 _ => return Ok((event, span)),
             }
         }
+    }
+
+    /// Where the item read last ends: the end of its last content line.
+    fn item_end(&self) -> usize {
+        item_end(self.src, self.content_end())
     }
 
     /// End of the last scalar, alias or flow collection read: where an item's text ends.
@@ -846,7 +870,14 @@ impl<'a> ListReader<'a> {
             }
             let key_start = span.start;
             if first_key {
-                self.key_col = span.col as usize;
+                // Block keys sit at their line's indentation; a tag or anchor before the first
+                // key (`! a:`) is not where later keys go.
+                let line = &self.src[line_start(self.src, key_start)..key_start];
+                self.key_col = if is_flow {
+                    span.col as usize
+                } else {
+                    line.len() - line.trim_start_matches(' ').len()
+                };
                 first_key = false;
             }
             let key = match &event {
@@ -937,7 +968,13 @@ impl<'a> ListReader<'a> {
             Event::Scalar(ref text, ScalarStyle::Plain, ..)
                 if text.is_empty() || text == "null" || text == "~" =>
             {
-                let value_end = if text.is_empty() { key_end } else { span.end };
+                // `items:` with nothing after it is a null with an empty span (before the
+                // colon): the value to replace is then nothing, right after the colon.
+                let value_end = if text.is_empty() || span.start == span.end {
+                    key_end
+                } else {
+                    span.end.max(key_end)
+                };
                 self.container = ItemsContainer::Null {
                     replace: key_end..value_end,
                 };
@@ -1000,7 +1037,7 @@ impl<'a> ListReader<'a> {
                 self.item_col = dash - start;
                 self.indent_sequences = self.item_col > self.key_col;
             }
-            start..item_end(self.src, start, events.content_end())
+            start..events.item_end()
         } else {
             if index == 0 {
                 self.item_col = col;

@@ -64,10 +64,13 @@ impl<'l, 'a> Splice<'l, 'a> {
         if let Some(results) = &edits.results {
             self.results(results);
         }
+        // A flow list whose items were rebuilt already carries these in the items' text.
+        let rebuilt = matches!(self.list.container, ItemsContainer::Flow { .. })
+            && (!edits.remove.is_empty() || !edits.replace.is_empty() || !edits.append.is_empty());
         for patch in &edits.item_patches {
-            if !edits.remove.contains(&patch.item)
-                && !edits.replace.iter().any(|(i, _)| *i == patch.item)
-            {
+            let kept = !edits.remove.contains(&patch.item)
+                && !edits.replace.iter().any(|(i, _)| *i == patch.item);
+            if kept && !rebuilt {
                 self.patch(patch.range.clone(), patch.text.clone());
             }
         }
@@ -226,7 +229,12 @@ impl<'l, 'a> Splice<'l, 'a> {
             }
             match edits.replace.iter().find(|(i, _)| *i == item.index) {
                 Some((_, value)) => parts.push(self.json_item(value, col)),
-                None => parts.push(src[item.region.clone()].to_string()),
+                None => parts.push(patched(
+                    src,
+                    item.region.clone(),
+                    item.index,
+                    &edits.item_patches,
+                )),
             }
         }
         for value in &edits.append {
@@ -326,6 +334,27 @@ impl std::fmt::Display for Rendered<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.pieces().try_for_each(|piece| f.write_str(piece))
     }
+}
+
+/// An item's text with its own patches applied (for flow lists, whose items are rebuilt).
+fn patched(src: &str, region: Range<usize>, item: usize, patches: &[ItemPatch]) -> String {
+    let mut mine: Vec<&ItemPatch> = patches
+        .iter()
+        .filter(|p| p.item == item && p.range.start >= region.start && p.range.end <= region.end)
+        .collect();
+    mine.sort_by_key(|p| p.range.start);
+    let mut out = String::new();
+    let mut pos = region.start;
+    for patch in mine {
+        if patch.range.start < pos {
+            continue;
+        }
+        out.push_str(&src[pos..patch.range.start]);
+        out.push_str(&patch.text);
+        pos = patch.range.end;
+    }
+    out.push_str(&src[pos..region.end]);
+    out
 }
 
 fn whitespace_of(s: &str) -> &str {

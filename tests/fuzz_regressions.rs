@@ -1,0 +1,233 @@
+//! Replays the inputs saved from fuzzing (`tests/fuzz_regressions/`, one file each: crashes
+//! and wrong results found by `fuzz/`, plus corpus entries that reach interesting paths)
+//! through the same checks the fuzz targets run: no panic, reader regions and byte-exact
+//! passthrough, each item's region read on its own, removal/append/replace/results edits,
+//! config round trip, and for the whole function (KRM and legacy plugin) kept items and
+//! idempotence. The checks are the fuzz crate's own (`fuzz/src/checks.rs`), compiled here
+//! on stable with the main crate's dependencies only.
+//!
+//! `FUZZ_REPLAY_DIR=path cargo test --test fuzz_regressions` replays another directory (a
+//! fuzz corpus, say) instead.
+
+#[path = "../fuzz/src/checks.rs"]
+#[allow(dead_code)]
+mod checks;
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+fn regressions_dir() -> PathBuf {
+    match std::env::var_os("FUZZ_REPLAY_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions"),
+    }
+}
+
+/// Every input file below `dir` (READMEs excluded), sorted.
+fn inputs(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.expect("a directory entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().and_then(|e| e.to_str()) != Some("md") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_string()))
+        .unwrap_or_else(|| "a panic with a non-string payload".into())
+}
+
+/// Runs one check; a failure or a panic comes back as a message.
+fn run(check: fn(&[u8]) -> checks::CheckResult, data: &[u8]) -> Result<(), String> {
+    match catch_unwind(AssertUnwindSafe(|| check(data))) {
+        Ok(result) => result,
+        Err(payload) => Err(format!("PANIC: {}", panic_message(&*payload))),
+    }
+}
+
+fn read(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fuzz_regressions")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// Findings (by file-name prefix) whose bug is open: each has an `#[ignore]`d test below.
+const KNOWN_BUGS: &[&str] = &["f3-", "f4-"];
+
+/// The one test that matters for CI: every saved input passes every check.
+#[test]
+fn every_saved_input_passes_every_fuzz_check() {
+    let dir = regressions_dir();
+    let files = inputs(&dir);
+    assert!(
+        !files.is_empty(),
+        "no inputs in {}: the fuzz regressions must not silently test nothing",
+        dir.display()
+    );
+    let mut failures = Vec::new();
+    for file in &files {
+        // Findings whose bug is still open have their own ignored test above.
+        let name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if KNOWN_BUGS.iter().any(|prefix| name.starts_with(prefix)) {
+            continue;
+        }
+        let data = std::fs::read(file).expect("readable input");
+        for (name, check) in checks::all_byte_checks() {
+            if let Err(message) = run(check, &data) {
+                failures.push(format!(
+                    "{} — {name}:\n{message}",
+                    file.strip_prefix(&dir).unwrap_or(file).display()
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failure(s) over {} input(s):\n\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n\n")
+    );
+}
+
+// ---- One test per finding (fuzz/README.md, "Findings"), each failing until its bug is fixed.
+
+/// Runs `check` on a saved finding and fails with `what` (the property that must hold) and the
+/// check's own message.
+fn assert_holds(file: &str, check: fn(&[u8]) -> checks::CheckResult, what: &str) {
+    if let Err(message) = run(check, &read(file)) {
+        panic!("{file}: {what}\n\n{message}");
+    }
+}
+
+#[test]
+fn f1_a_kept_block_scalar_tail_stays_with_its_item() {
+    // `|+` keeps the blank lines after its last line; lines of only white space deeper than
+    // the content are content too. `item_end`/`block_scalar_end` (src/resource_list/layout.rs)
+    // count them as gap, so the region stops short and whatever is inserted after the item
+    // (generated Alerts, a new root key) lands inside the scalar's value.
+    assert_holds(
+        "findings/f1-keep-chomp-last-item-whole-function.yaml",
+        checks::whole_function,
+        "a ConfigMap's `motd: |+` value (\"hello\\n\\n\") must not change when Alerts are appended",
+    );
+    for file in [
+        "findings/f1-keep-chomp-region.yaml",
+        "findings/f1-block-scalar-space-line.yaml",
+        "findings/f1-block-scalar-tab-line.yaml",
+    ] {
+        assert_holds(
+            file,
+            checks::reader_splicer,
+            "an item's region must hold all of its block scalar's value",
+        );
+    }
+}
+
+#[test]
+fn f2_items_with_no_value_take_appended_items_cleanly() {
+    // `items:` with nothing after it: the parser reports the null as `~` with an empty span
+    // *before* the colon, and `read_items` (src/resource_list/read.rs, `value_end`) takes
+    // that span's end, so `ItemsContainer::Null { replace }` runs backwards (61..60) and the
+    // splice writes the colon twice: a stray `:` line (a new `null: null` root key) follows
+    // the generated items.
+    assert_holds(
+        "findings/f2-null-items-whole-function.yaml",
+        checks::whole_function,
+        "generating into `items:` (no value) must not add a `:` line to the ResourceList",
+    );
+    assert_holds(
+        "findings/f2-null-items-append.yaml",
+        checks::reader_splicer,
+        "appending to `items:` (no value) must leave the rest of the list unchanged",
+    );
+}
+
+#[test]
+#[ignore = "known bug, not fixed yet: a bare CR line break (see fuzz/README.md, f3)"]
+fn f3_a_lone_carriage_return_is_a_line_break() {
+    // YAML (and the parser) read a CR not followed by LF as a line break; `line_start`,
+    // `line_end_after` and `item_end` (src/resource_list/layout.rs) only know `\n`, so the
+    // item's region runs on over the next root key (`foo: 1`).
+    assert_holds(
+        "findings/f3-bare-cr-line-break.yaml",
+        checks::reader_splicer,
+        "an item's region must end at a CR line break",
+    );
+}
+
+#[test]
+#[ignore = "known bug, not fixed yet: empty plain scalars end an item early (see fuzz/README.md, f4)"]
+fn f4_entries_with_empty_scalars_are_inside_their_item() {
+    // Empty plain scalars (`:` alone, `[key:]`) get zero-length spans before the `:`, so the
+    // reader's `content_end` (src/resource_list/read.rs, `Events::next`) stops short: a stream
+    // document `:` gets the empty region 0..0, and the flow item `b01:` the region `b01`
+    // (appending then writes `[b01,{…}:` ).
+    assert_holds(
+        "findings/f4-empty-key-document.yaml",
+        checks::reader_splicer,
+        "a document made of an empty key must have a non-empty region",
+    );
+    assert_holds(
+        "findings/f4-flow-item-empty-value.json",
+        checks::reader_splicer,
+        "the flow item `b01:` (a map with a null value) must include its colon",
+    );
+}
+
+#[test]
+fn f5_removing_a_document_keeps_the_stream_valid() {
+    // A stream document's region starts at its `---` (src/resource_list/read.rs, read_stream),
+    // so the `%YAML` directive before it stays when it is removed: the output is a directive
+    // with no document, which does not parse.
+    assert_holds(
+        "findings/f5-stream-directive.yaml",
+        checks::reader_splicer,
+        "removing the only document of a stream with a %YAML directive must leave valid YAML",
+    );
+}
+
+#[test]
+fn f6_root_properties_do_not_shift_new_root_keys() {
+    // `! a:` (a tag on the root mapping, on the line of its first key): `read_root` takes the
+    // first key's column (2) as the root's `key_col`, so `results:` (and `items:`) are written
+    // at column 2, inside the last item.
+    assert_holds(
+        "findings/f6-root-tag-on-first-key-line.yaml",
+        checks::reader_splicer,
+        "results added to a list whose root has a tag must be a root key",
+    );
+}
+
+#[test]
+fn f7_annotate_appliers_on_a_json_list_does_not_panic() {
+    // A JSON (flow) ResourceList, `annotateAppliers: true`, an applier with an `annotations`
+    // map: `Splice::render` (src/resource_list/splice.rs) adds the stamp's `ItemPatch` inside
+    // the item while `flow_items` already replaces the whole `[...]`; the overlapping patches
+    // make `Rendered::pieces` slice backwards: "begin > end" panic (an abort in the release
+    // binary).
+    assert_holds(
+        "findings/f7-json-annotate-appliers-panic.json",
+        checks::whole_function,
+        "run_krm must not panic on a JSON list with annotateAppliers",
+    );
+}
