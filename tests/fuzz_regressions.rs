@@ -231,3 +231,51 @@ fn f7_annotate_appliers_on_a_json_list_does_not_panic() {
         "run_krm must not panic on a JSON list with annotateAppliers",
     );
 }
+
+#[test]
+fn f8_a_percent_line_inside_a_document_is_not_a_directive() {
+    // `directives_before` (src/resource_list/read.rs, used by `read_stream` since the f5 fix)
+    // walks back from a `---` over every line that starts with `%`, up into the previous
+    // document: here the second line of the quoted key `"\n%"`. The second document's
+    // region then starts inside the first (3..22 against 0..10), and removing or replacing
+    // it (a stale generated object in legacy plugin mode) cuts the first document in two.
+    assert_holds(
+        "findings/f8-percent-line-inside-a-document.yaml",
+        checks::reader_splicer,
+        "stream regions must not overlap when a document has a line starting with `%`",
+    );
+}
+
+#[test]
+fn f9_a_kept_block_scalar_with_no_content_lines_keeps_its_blank_lines() {
+    // What is left of f1 after its fix: `k: |+` followed only by blank lines. The parser's
+    // span of such a scalar starts at the `|+` header itself, so `keeps_tail`
+    // (src/resource_list/layout.rs) looks for the header on the line *before* it, finds none,
+    // and `block_scalar_end` drops the kept lines ("\n\n" read back as "").
+    assert_holds(
+        "findings/f9-keep-chomp-without-content-lines.yaml",
+        checks::reader_splicer,
+        "an item ending in `k: |+` and blank lines must keep them in its region",
+    );
+}
+
+#[test]
+fn f10_removing_a_document_takes_its_directives_across_comments() {
+    // What is left of f5 after its fix: `directives_before` (src/resource_list/read.rs) only
+    // takes the `%` lines right above the `---`; a comment or blank line between them (valid:
+    // directives are often followed by a comment) stops it, and removing the document leaves
+    // `%YAML 1.2` with no document: the output does not parse.
+    // Replacing such a document fails the same way: the new text drops the `---` that the
+    // remaining directive needs.
+    for file in [
+        "findings/f10-directive-comment-then-document.yaml",
+        "findings/f10-directives-with-a-blank-line-replaced.yaml",
+    ] {
+        assert_holds(
+            file,
+            checks::reader_splicer,
+            "removing or replacing a document whose directives are separated from `---` by a \
+             comment or blank line must leave valid YAML",
+        );
+    }
+}

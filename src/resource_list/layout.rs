@@ -78,6 +78,12 @@ fn has_explicit_indent(src: &str, content_line: usize) -> bool {
 /// Whether the block scalar whose content starts at `start` keeps its trailing blank lines
 /// (`|+`, `>+`): they are then content, not gap.
 pub fn keeps_tail(src: &str, start: usize) -> bool {
+    // A scalar with no content lines has its span start at the header itself.
+    let own = &src[start..];
+    if own.starts_with(['|', '>']) {
+        let token = own.split([' ', '\t', '\r', '\n', '#']).next().unwrap_or("");
+        return token.contains('+');
+    }
     header_token(src, line_start(src, start)).contains('+')
 }
 

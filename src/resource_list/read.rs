@@ -132,17 +132,35 @@ pub fn read_stream<'a>(
     })
 }
 
-/// The start of the directive lines (`%…`) right before the line at `marker`.
+/// Where the document whose `---` is at `marker` starts: at its directives (`%YAML`, `%TAG`)
+/// if it has any, with the comments and blank lines among them. Directives only stand at the
+/// start of the stream or after a `...`; a `%` line anywhere else is content of the document
+/// before.
 fn directives_before(source: &str, marker: usize) -> usize {
-    let mut start = line_start(source, marker);
+    let own = line_start(source, marker);
+    let mut start = own;
+    let mut directives = false;
     while start > 0 {
         let previous = line_start(source, start - 1);
-        if !source[previous..start].starts_with('%') {
-            break;
+        let line = &source[previous..start];
+        let trimmed = line.trim();
+        if line.starts_with('%') {
+            directives = true;
+        } else if !(trimmed.is_empty() || trimmed.starts_with('#')) {
+            // Directives must follow a document end marker.
+            return if directives && trimmed == "..." {
+                start
+            } else {
+                own
+            };
         }
         start = previous;
     }
-    start
+    if directives {
+        start
+    } else {
+        own
+    }
 }
 
 /// Refuses input over the size limit, before any work is spent on it.
