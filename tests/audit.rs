@@ -41,7 +41,7 @@ impl Package {
     fn rendered(name: &str) -> Package {
         let dir = std::env::temp_dir().join(format!("an-audit-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        copy_dir(&root().join("examples/package"), &dir);
+        support::copy_dir(&root().join("examples/package"), &dir);
         let (code, _, stderr) = run(bin().args(["render", "--write"]).arg(&dir), b"");
         assert_eq!(code, 0, "{stderr}");
         Package(dir)
@@ -67,19 +67,6 @@ impl Package {
 impl Drop for Package {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn copy_dir(src: &Path, dst: &Path) {
-    std::fs::create_dir_all(dst).unwrap();
-    for entry in std::fs::read_dir(src).unwrap() {
-        let path = entry.unwrap().path();
-        let target = dst.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
     }
 }
 

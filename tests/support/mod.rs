@@ -235,3 +235,17 @@ pub fn validate_crd_batch(inputs: &[(String, String)], args: &[&str]) -> Vec<Crd
         })
         .collect()
 }
+
+/// Copies a directory tree (scratch copies of example packages).
+pub fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for entry in std::fs::read_dir(src).unwrap() {
+        let path = entry.unwrap().path();
+        let target = dst.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
