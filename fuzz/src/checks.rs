@@ -458,21 +458,18 @@ fn check_reader(text: &str, read: Reader, what: &str) -> CheckResult {
     };
     let ctx = |msg: String| format!("[{what}] {msg}");
     check_regions(&list).map_err(ctx)?;
+    if skip_known("tagged-null") && tagged_empty_items(text) {
+        return Ok(());
+    }
+    if skip_known("keep-bar") && keep_content_indicator_risk(text) {
+        return Ok(());
+    }
+    if skip_known("keep-eof") && keep_scalar_at_eof_risk(text) {
+        return Ok(());
+    }
     if skip_known("empty-scalar")
         && (list.items.iter().any(|i| i.region.is_empty()) || empty_scalar_risk(text))
     {
-        return Ok(());
-    }
-    if skip_known("null-items") && reversed_null_items(&list) {
-        return Ok(());
-    }
-    if skip_known("root-props") && root_properties_risk(text) {
-        return Ok(());
-    }
-    if skip_known("percent-line") && percent_line_risk(text) {
-        return Ok(());
-    }
-    if skip_known("keep-empty") && keep_without_content_risk(text) {
         return Ok(());
     }
     // (b) no edits: the input, byte for byte.
@@ -509,9 +506,6 @@ fn check_reader(text: &str, read: Reader, what: &str) -> CheckResult {
         );
         for (item, expected) in list.items.iter().zip(full) {
             let region = &text[item.region.clone()];
-            if skip_known("block-tail") && block_tail_risk(text) {
-                continue;
-            }
             match standalone_value(&list, region) {
                 Ok(value) => ensure!(
                     value == expected.value,
@@ -535,12 +529,7 @@ fn check_reader(text: &str, read: Reader, what: &str) -> CheckResult {
         }
     }
     // (d) removing one item leaves the others exactly as they were.
-    let removals =
-        if list.envelope == Envelope::Stream && directives && skip_known("stream-directive") {
-            Vec::new()
-        } else {
-            sample_indices(list.items.len())
-        };
+    let removals = sample_indices(list.items.len());
     // Removing an item whose anchor is aliased elsewhere cannot give valid YAML by splicing:
     // such items are not removed (and with no reading of the aliases, none with anchors).
     let aliases = alias_uses(text);
@@ -581,13 +570,8 @@ fn check_reader(text: &str, read: Reader, what: &str) -> CheckResult {
     )
     .map_err(|m| ctx(format!("after appending an item: {m}")))?;
     // (f) replacing the first and the last item in place.
-    let skip_replace =
-        list.envelope == Envelope::Stream && directives && skip_known("stream-directive");
     for index in [0, list.items.len().saturating_sub(1)] {
-        if skip_replace
-            || index >= list.items.len()
-            || anchored_elsewhere(&list.items[index].region)
-        {
+        if index >= list.items.len() || anchored_elsewhere(&list.items[index].region) {
             continue;
         }
         let edits = Edits {
@@ -623,12 +607,6 @@ fn check_reader(text: &str, read: Reader, what: &str) -> CheckResult {
             .map_err(|m| ctx(format!("after setting results: {m}")))?;
     }
     Ok(())
-}
-
-/// `items:` with no value: the reader's replacement range runs backwards (finding 2 in
-/// fuzz/README.md), so anything appended leaves a stray `:` line.
-fn reversed_null_items(list: &ResourceList<'_>) -> bool {
-    matches!(&list.container, ItemsContainer::Null { replace } if replace.start > replace.end)
 }
 
 /// (a) regions in order, not overlapping, in bounds, on character boundaries.
@@ -699,8 +677,7 @@ fn check_edited(
         let before = &list.source[region];
         let now = &out[after.items[pos].region.clone()];
         ensure!(
-            same_text(before, at_eof, now)
-                || (skip_known("block-tail") && block_tail_risk(list.source)),
+            same_text(before, at_eof, now),
             "items[{old}] was {:?}, now (as items[{pos}]) {:?}\noutput:\n{}",
             short(before),
             short(now),
@@ -726,9 +703,6 @@ fn check_edited(
         let (Some(b), Some(a)) = (full_before.get(old), full_after.get(pos)) else {
             continue;
         };
-        if skip_known("block-tail") && block_tail_risk(list.source) {
-            continue;
-        }
         ensure!(
             a.value == b.value,
             "items[{old}] held {} and now holds {}\noutput:\n{}",
@@ -776,9 +750,6 @@ fn root_rest(text: &str) -> Result<Value, ConvError> {
 /// The rest of the root mapping is the same before and after (not checked when either text
 /// has no independent reading, e.g. aliases over the budget).
 fn check_root_rest(before: &str, after: &str) -> CheckResult {
-    if skip_known("block-tail") && block_tail_risk(before) {
-        return Ok(());
-    }
     if let (Ok(b), Ok(a)) = (root_rest(before), root_rest(after)) {
         ensure!(
             a == b,
@@ -873,12 +844,6 @@ fn is_generated(list: &ResourceList<'_>, index: usize) -> bool {
 /// did not generate byte for byte and in order, and is a fixed point; on a function error
 /// the items come back unchanged.
 pub fn whole_function(data: &[u8]) -> CheckResult {
-    if skip_known("flow-stamp") && flow_stamp_risk(data) {
-        return Ok(());
-    }
-    if skip_known("root-props") && root_properties_risk(&String::from_utf8_lossy(data)) {
-        return Ok(());
-    }
     if skip_known("bare-cr") && has_bare_cr(data) {
         return Ok(());
     }
@@ -899,9 +864,7 @@ pub fn whole_function(data: &[u8]) -> CheckResult {
                 )
             })?;
             check_kept(&input, &output)?;
-            if !(skip_known("null-items") && reversed_null_items(&input)) {
-                check_root_rest(text, &stdout)?;
-            }
+            check_root_rest(text, &stdout)?;
             let again = run_krm(stdout.as_bytes(), &limits());
             ensure!(
                 again.exit_code == 0,
@@ -1028,9 +991,6 @@ fn check_kept(input: &ResourceList<'_>, output: &ResourceList<'_>) -> CheckResul
         let (Some(b), Some(a)) = (before.get(i), after.get(j)) else {
             continue;
         };
-        if skip_known("block-tail") && block_tail_risk(input.source) {
-            continue;
-        }
         ensure!(
             unstamped(&a.value) == unstamped(&b.value),
             "input items[{i}] held {} and, as output items[{j}], holds {}\noutput:\n{}",
@@ -1042,8 +1002,8 @@ fn check_kept(input: &ResourceList<'_>, output: &ResourceList<'_>) -> CheckResul
     Ok(())
 }
 
-/// An item's text after an edit: the same bytes, or the same bytes with blank lines more or
-/// less at the end (where a region ends among blank lines may depend on what follows them:
+/// An item's text after an edit: the same bytes, or the same bytes with blank or comment lines
+/// more or less at the end (where a region ends among them may depend on what follows them:
 /// end of input, `---`, a new item; whether that changed the item's value is checked on the
 /// values), or, for an item that ended the input without a line break, with the line break
 /// that text written after it needs.
@@ -1052,8 +1012,12 @@ fn same_text(before: &str, before_at_eof: bool, now: &str) -> bool {
         return true;
     }
     let blank_tail = |long: &str, short: &str| {
-        long.strip_prefix(short)
-            .is_some_and(|rest| short.ends_with('\n') && rest.trim().is_empty())
+        long.strip_prefix(short).is_some_and(|rest| {
+            short.ends_with('\n')
+                && rest
+                    .lines()
+                    .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+        })
     };
     if blank_tail(now, before) || blank_tail(before, now) {
         return true;
@@ -1089,6 +1053,41 @@ fn has_bare_cr(data: &[u8]) -> bool {
         .any(|(i, &b)| b == b'\r' && data.get(i + 1) != Some(&b'\n'))
 }
 
+/// Whether `items:` has a tag and nothing else (`items: !!null`, `items: !`): the tag stays
+/// behind when items are written there (finding 12).
+fn tagged_empty_items(text: &str) -> bool {
+    text.lines().any(|line| {
+        line.trim_start()
+            .strip_prefix("items:")
+            .map(|rest| rest.split(" #").next().unwrap_or("").trim())
+            .is_some_and(|rest| rest.starts_with('!') && !rest.contains(' '))
+    })
+}
+
+/// Whether a keep-chomping block scalar (`|+`, `>+`) may have a content line that starts
+/// with `|` or `>`, which `keeps_tail` takes for a header (finding 13).
+fn keep_content_indicator_risk(text: &str) -> bool {
+    let keep = text.lines().any(|line| {
+        let header = line.split(" #").next().unwrap_or("").trim_end();
+        let token = header.rsplit([' ', '\t']).next().unwrap_or("");
+        (token.starts_with('|') || token.starts_with('>')) && token.contains('+')
+    });
+    keep && text
+        .lines()
+        .any(|line| line.trim_start().starts_with(['|', '>']))
+}
+
+/// Whether the text ends without a line break and holds a keep-chomping block scalar
+/// (`|+`, `>+`): text written after it adds a kept line break to its value (finding 11).
+fn keep_scalar_at_eof_risk(text: &str) -> bool {
+    !text.ends_with('\n')
+        && text.lines().any(|line| {
+            let header = line.split(" #").next().unwrap_or("").trim_end();
+            let token = header.rsplit([' ', '\t']).next().unwrap_or("");
+            (token.starts_with('|') || token.starts_with('>')) && token.contains('+')
+        })
+}
+
 /// Whether `text` has an empty plain scalar (an empty key or value) where its zero-length
 /// span, which the parser puts before the `:`, can end an item: inside a flow collection, or
 /// at the start of a line (`: value`). Regions stop short of such entries (finding 4).
@@ -1115,81 +1114,6 @@ fn empty_scalar_risk(text: &str) -> bool {
         }
     }
     false
-}
-
-/// Whether the root node has properties (`!tag`, `&anchor`) on the line of its first key: the
-/// reader then takes the key's column for the root's indentation (finding 6).
-fn root_properties_risk(text: &str) -> bool {
-    text.lines()
-        .map(|l| l.trim_start_matches('\u{feff}').trim())
-        .find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with('%') && *l != "---")
-        .is_some_and(|l| {
-            let l = l.strip_prefix("--- ").unwrap_or(l);
-            l.starts_with('!') || l.starts_with('&')
-        })
-}
-
-/// Whether `data` is a flow (JSON) ResourceList that asks for `annotateAppliers`: stamping an
-/// applier there while items are appended panics in the splicer (finding 7).
-fn flow_stamp_risk(data: &[u8]) -> bool {
-    let Ok(text) = std::str::from_utf8(data) else {
-        return false;
-    };
-    text.contains("annotateAppliers")
-        && read_resource_list(text, "fuzz", &limits())
-            .is_ok_and(|l| matches!(l.container, ItemsContainer::Flow { .. }))
-}
-
-/// Whether a line starting with `%` comes after content (inside a document, not a directive
-/// before one): `directives_before` takes it for a directive (finding 8).
-fn percent_line_risk(text: &str) -> bool {
-    let mut content = false;
-    for line in text.lines() {
-        let t = line.trim();
-        if line.starts_with('%') && content {
-            return true;
-        }
-        if !t.is_empty() && !t.starts_with('#') && !line.starts_with('%') && t != "---" {
-            content = true;
-        }
-    }
-    false
-}
-
-/// Whether a keep-chomping block scalar header (`|+`, `>+`) is followed by a blank line (a
-/// scalar with no content lines, finding 9).
-fn keep_without_content_risk(text: &str) -> bool {
-    let lines: Vec<&str> = text.split('\n').collect();
-    lines.windows(2).any(|w| {
-        let header = w[0].split(" #").next().unwrap_or("").trim_end();
-        let token = header.rsplit([' ', '\t']).next().unwrap_or("");
-        (token.starts_with('|') || token.starts_with('>'))
-            && token.contains('+')
-            && w[1].trim().is_empty()
-    })
-}
-
-/// Whether a text may hold a block scalar whose value ends in lines the reader counts as gap:
-/// kept (`|+`) blank lines, or lines of only white space (spaces deeper than the content,
-/// tabs) that are content (finding 1).
-fn block_tail_risk(text: &str) -> bool {
-    has_keep_scalar(text)
-        || ((text.contains('|') || text.contains('>'))
-            && text
-                .split('\n')
-                .any(|l| !l.trim_end_matches('\r').is_empty() && l.trim().is_empty()))
-}
-
-/// Whether a text holds a block scalar with the keep chomping indicator (`|+`, `>+`, `|2+`…).
-fn has_keep_scalar(text: &str) -> bool {
-    let b = text.as_bytes();
-    (0..b.len()).any(|i| {
-        matches!(b[i], b'|' | b'>')
-            && b[i + 1..]
-                .iter()
-                .take_while(|c| c.is_ascii_digit() || **c == b'+' || **c == b'-')
-                .any(|c| *c == b'+')
-    })
 }
 
 /// The fixed config of the legacy plugin variant: billing's appliers, one route, with the
