@@ -296,7 +296,52 @@ pub fn covered(
             }
         }
     }
-    out.into_iter().collect()
+    let (fits, too_long): (Vec<Covered>, Vec<Covered>) =
+        out.into_iter().partition(Covered::fits_an_event_source);
+    if !too_long.is_empty() {
+        let objects: Vec<String> = too_long.iter().map(Covered::too_long).collect();
+        results.push(about(
+            KrmResult::error(format!(
+                "app {} covers objects whose names no Alert can hold: {} (hint: Flux's Alert \
+                 accepts eventSources names and namespaces of at most {EVENT_SOURCE_NAME_MAX} \
+                 characters, and the API server rejects these objects too; shorten their \
+                 metadata.name or metadata.namespace)",
+                config.app(),
+                objects.join("; ")
+            ))
+            .at_field("spec.selector"),
+        ));
+    }
+    fits
+}
+
+/// `maxLength` of `eventSources[].name` and `.namespace` in Flux's Alert CRD (v1beta3): an
+/// Alert naming a longer object is refused when it is applied, so it is refused here.
+pub const EVENT_SOURCE_NAME_MAX: usize = 253;
+
+impl Covered {
+    fn fits_an_event_source(&self) -> bool {
+        self.name.len() <= EVENT_SOURCE_NAME_MAX
+            && self
+                .namespace
+                .as_ref()
+                .is_none_or(|ns| ns.len() <= EVENT_SOURCE_NAME_MAX)
+    }
+
+    /// `Kind namespace/name…` with the long parts cut short and their lengths, for an error.
+    fn too_long(&self) -> String {
+        let short = |text: &str| {
+            if text.len() <= EVENT_SOURCE_NAME_MAX {
+                return text.to_string();
+            }
+            let head: String = text.chars().take(24).collect();
+            format!("{head}… ({} characters)", text.len())
+        };
+        match &self.namespace {
+            Some(ns) => format!("{} {}/{}", self.kind, short(ns), short(&self.name)),
+            None => format!("{} {}", self.kind, short(&self.name)),
+        }
+    }
 }
 
 /// One Alert's worth of coverage: where it goes and what it covers.
