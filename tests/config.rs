@@ -108,7 +108,11 @@ fn provider(fields: Value) -> Value {
     for (key, value) in fields.as_object().unwrap() {
         entry[key] = value.clone();
     }
-    with(&[("/spec/providers", json!([entry]))])
+    // The route sends to it: a Provider no route references draws a warning of its own.
+    with(&[
+        ("/spec/providers", json!([entry])),
+        ("/spec/alerts/0/providerRef", json!("hook")),
+    ])
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -982,6 +986,30 @@ fn service_account_excludes_secret_ref() {
     assert_errors(
         provider(json!({"type": "googlepubsub", "serviceAccountName": "pubsub", "secretRef": {"name": "creds"}})),
         &["spec.providers[0].serviceAccountName: cannot be combined with `secretRef`: Flux rejects static credentials alongside workload identity (hint: remove `secretRef` to authenticate as the ServiceAccount, or remove `serviceAccountName` to use the Secret)"],
+    );
+}
+
+#[test]
+fn providers_no_route_references_warn() {
+    let mut doc = provider(json!({"type": "slack"}));
+    set(&mut doc, "/spec/alerts/0/providerRef", json!({"name": "slak"}));
+    set(
+        &mut doc,
+        "/spec/environments/staging/providers",
+        json!([{"name": "hook", "channel": "staging"}, {"name": "pager", "type": "pagerduty"}]),
+    );
+    set(
+        &mut doc,
+        "/spec/environments/production/alerts",
+        json!([{"name": "oncall", "providerRef": "pager"}]),
+    );
+    // `hook` is referenced nowhere (its staging override neither); `pager` by production.
+    assert_eq!(
+        warnings(&doc),
+        [
+            "spec.providers[0].name: Provider `hook` is referenced by no route, so it is not generated (hint: reference it from a route's `providerRef` in `spec.alerts` (or an environment's `alerts`), or remove it)",
+            "spec.environments.staging.providers[0].name: Provider `hook` is referenced by no route, so it is not generated (hint: reference it from a route's `providerRef` in `spec.alerts` (or an environment's `alerts`), or remove it)",
+        ]
     );
 }
 

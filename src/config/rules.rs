@@ -95,8 +95,47 @@ pub(crate) fn check(original: &Value, pruned: &Value, report: &mut Report) {
             check_environment(overrides, &path, &routes, &providers, report);
         }
     }
+    check_unreferenced_providers(spec, report);
     if let Some(output) = text("outputPath") {
         report.check("spec.outputPath", values::output_path(output));
+    }
+}
+
+/// A Provider no route references is never generated: most often a typo in a `providerRef`
+/// or a route removed without its Provider, both worth a word rather than silence.
+fn check_unreferenced_providers(spec: &Value, report: &mut Report) {
+    let environments: Vec<(String, &Value)> = spec
+        .get("environments")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(env, overrides)| (field("spec.environments", env), overrides))
+        .collect();
+    let scopes = std::iter::once(("spec".to_string(), spec)).chain(environments);
+    let mut referenced = Vec::new();
+    let mut defined = Vec::new();
+    for (path, scope) in scopes {
+        for (_, route) in items(scope.get("alerts")) {
+            if let Some(reference) = typed::<ProviderRef>(route.get("providerRef")) {
+                referenced.push(reference.name);
+            }
+        }
+        for (i, provider) in items(scope.get("providers")) {
+            if let Some(name) = provider.get("name").and_then(Value::as_str) {
+                defined.push((name, index(&field(&path, "providers"), i)));
+            }
+        }
+    }
+    for (name, path) in defined {
+        if !referenced.iter().any(|r| r == name) {
+            report.warn(
+                Problem::new(format!(
+                    "Provider `{name}` is referenced by no route, so it is not generated"
+                ))
+                .hint("reference it from a route's `providerRef` in `spec.alerts` (or an environment's `alerts`), or remove it")
+                .at(&field(&path, "name")),
+            );
+        }
     }
 }
 
