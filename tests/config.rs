@@ -992,7 +992,11 @@ fn service_account_excludes_secret_ref() {
 #[test]
 fn providers_no_route_references_warn() {
     let mut doc = provider(json!({"type": "slack"}));
-    set(&mut doc, "/spec/alerts/0/providerRef", json!({"name": "slak"}));
+    set(
+        &mut doc,
+        "/spec/alerts/0/providerRef",
+        json!({"name": "slak"}),
+    );
     set(
         &mut doc,
         "/spec/environments/staging/providers",

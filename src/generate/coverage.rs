@@ -351,12 +351,20 @@ pub struct Group {
     pub covered: Vec<Covered>,
 }
 
+/// Where an instance's Alerts go: the groups, and (with `perNamespace`) the covered sources
+/// left out because no applier of the app is in their namespace.
+#[derive(Debug)]
+pub struct Placement {
+    pub groups: Vec<Group>,
+    pub left_out: Vec<Covered>,
+}
+
 /// Groups covered objects into Alerts by placement (DESIGN "Semantics" 6).
 pub fn place(
     placement_namespace: Option<&str>,
     mode: PlacementMode,
     covered: Vec<Covered>,
-) -> Result<Vec<Group>, Vec<String>> {
+) -> Result<Placement, Vec<String>> {
     let applier_namespaces: BTreeSet<Option<&str>> = covered
         .iter()
         .filter(|c| !c.is_source)
@@ -371,7 +379,10 @@ pub fn place(
                 (None, [one]) => Some(one.to_string()),
                 (None, many) => return Err(many.iter().map(|s| s.to_string()).collect()),
             };
-            Ok(vec![Group { namespace, covered }])
+            Ok(Placement {
+                groups: vec![Group { namespace, covered }],
+                left_out: Vec::new(),
+            })
         }
         PlacementMode::PerNamespace => {
             // Objects without a namespace land in the placement namespace; grouping by the
@@ -381,15 +392,20 @@ pub fn place(
                 .iter()
                 .map(|ns| (lands_in(*ns), Vec::new()))
                 .collect();
-            for c in &covered {
-                if let Some(group) = groups.get_mut(&lands_in(c.namespace.as_deref())) {
-                    group.push(c.clone());
+            let mut left_out = Vec::new();
+            for c in covered {
+                match groups.get_mut(&lands_in(c.namespace.as_deref())) {
+                    Some(group) => group.push(c),
+                    None => left_out.push(c),
                 }
             }
-            Ok(groups
-                .into_iter()
-                .map(|(namespace, covered)| Group { namespace, covered })
-                .collect())
+            Ok(Placement {
+                groups: groups
+                    .into_iter()
+                    .map(|(namespace, covered)| Group { namespace, covered })
+                    .collect(),
+                left_out,
+            })
         }
     }
 }

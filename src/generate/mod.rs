@@ -245,7 +245,7 @@ impl ConfigRun<'_, '_> {
             let mut results = Vec::new();
             let covered = coverage::covered(cfg, instance, &mut results, about);
             self.results.extend(results);
-            let groups = match coverage::place(
+            let placement = match coverage::place(
                 effective.placement.namespace.as_deref(),
                 effective.placement.mode,
                 covered,
@@ -265,6 +265,10 @@ impl ConfigRun<'_, '_> {
                     continue;
                 }
             };
+            if !placement.left_out.is_empty() {
+                self.left_out(instance.environment.as_deref(), &placement.left_out);
+            }
+            let groups = placement.groups;
             let labels = coverage::wildcard_labels(
                 &cfg.selector(),
                 cfg.spec.environment_label.as_deref(),
@@ -287,6 +291,26 @@ impl ConfigRun<'_, '_> {
                 }
             }
         }
+    }
+
+    /// With `perNamespace`, an Alert may only name objects of its own namespace: sources in a
+    /// namespace that holds none of the app's appliers get no Alert, which the user should know.
+    fn left_out(&mut self, env: Option<&str>, left_out: &[coverage::Covered]) {
+        let objects: Vec<String> = left_out
+            .iter()
+            .map(|c| format!("{} {}", c.kind, qualified(c.namespace.as_deref(), &c.name)))
+            .collect();
+        let message = format!(
+            "app {}{}: spec.placement.mode is perNamespace, and these sources are in a \
+             namespace without any of the app's appliers, so no Alert covers them: {} (hint: \
+             cover them with an AppNotifications placed in their namespace, or set spec.sources: \
+             none to cover appliers only)",
+            self.config.config.app(),
+            env_suffix(env),
+            objects.join(", ")
+        );
+        let result = self.about(KrmResult::warning(message).at_field("spec.placement.mode"));
+        self.results.push(result);
     }
 
     fn disabled(&mut self, env: &str) {
