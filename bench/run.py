@@ -15,8 +15,9 @@ Host measurements (``--hosts``; slow, each run takes seconds):
 * kustomize: ``kubectl kustomize --enable-alpha-plugins`` with the engine as a legacy exec
   transformer plugin vs an identity plugin (``cat``) on 50 apps.
   Budget for both: median wall <= 1.10 x the identity run.
-* wasm (``--wasm-cmd CMD``): CMD (e.g. ``node wasm/bench.js``, ResourceList on stdin) vs the
-  native engine on the fleet. Budget <= 2.5 x native.
+* wasm (``--wasm-cmd CMD``, repeatable): CMD (``node wasm/cli.mjs``: the wasm-bindgen package;
+  ``node wasm/wasi.mjs``: the wasm32-wasip1 build; ResourceList on stdin) vs the native engine on
+  the fleet, after checking that CMD writes native's output. Budget <= 2.5 x native.
 
 Every run is a child process spawned with stdin from the input file and stdout to /dev/null;
 wall time is ``time.perf_counter`` around spawn+wait, peak RSS is ``ru_maxrss`` of that one
@@ -38,6 +39,7 @@ list it in ``MEASUREMENTS`` (or ``HOST_MEASUREMENTS``) with the flag that enable
 from __future__ import annotations
 
 import argparse
+import filecmp
 import json
 import os
 import shlex
@@ -436,18 +438,33 @@ def measure_kustomize(ctx) -> list:
 
 
 def measure_wasm(ctx) -> list:
+    """Each --wasm-cmd (e.g. `node wasm/cli.mjs`, `node wasm/wasi.mjs`) vs the native engine on the
+    fleet, all alternating. Each command's output is first checked to be native's, byte for byte:
+    a fast wrong answer is no result."""
     fleet = fleet_file(ctx)
-    wasm = Cmd("wasm", shlex.split(ctx.args.wasm_cmd))
     native = Cmd("native", ctx.engine)
+    wasms = [Cmd(f"wasm {i + 1}", shlex.split(cmd)) for i, cmd in enumerate(ctx.args.wasm_cmd)]
+    expected = os.path.join(OUT, "engine-output.yaml")
+    got = os.path.join(OUT, "wasm-output.yaml")
+    native.run(fleet, expected)
+    for cmd, text in zip(wasms, ctx.args.wasm_cmd):
+        cmd.run(fleet, got)
+        if not filecmp.cmp(expected, got, shallow=False):
+            raise BenchError(f"`{text}` does not write the native engine's output (see {os.path.relpath(got)})")
     runs = ctx.args.runs
-    print(f"wasm: {runs} alternating runs (wasm, native)", file=sys.stderr)
-    alternate([wasm, native], fleet, runs, verbose=ctx.args.verbose)
-    ratio = wasm.wall / native.wall
-    return [
-        Row(f"WASM wall (median of {runs})", fmt_s(wasm.wall), raw={"samples_s": [s.wall for s in wasm.samples]}),
-        Row("WASM / native wall", f"{ratio:.3f}", f"≤ {BUDGET_WASM_RATIO}", ratio <= BUDGET_WASM_RATIO,
-            raw={"ratio": ratio}),
-    ]
+    print(f"wasm: {runs} alternating runs ({', '.join(ctx.args.wasm_cmd)}, native)", file=sys.stderr)
+    alternate(wasms + [native], fleet, runs, verbose=ctx.args.verbose)
+    rows = [Row(f"native wall (median of {runs})", fmt_s(native.wall),
+                raw={"samples_s": [s.wall for s in native.samples]})]
+    for cmd, text in zip(wasms, ctx.args.wasm_cmd):
+        ratio = cmd.wall / native.wall
+        rows += [
+            Row(f"`{text}` wall (median of {runs})", fmt_s(cmd.wall),
+                raw={"command": text, "samples_s": [s.wall for s in cmd.samples]}),
+            Row(f"`{text}` / native wall", f"{ratio:.3f}", f"≤ {BUDGET_WASM_RATIO}",
+                ratio <= BUDGET_WASM_RATIO, raw={"ratio": ratio}),
+        ]
+    return rows
 
 
 # (name, enabled(args), function). Core measurements first; hosts are opt-in.
@@ -490,7 +507,9 @@ def main(argv=None) -> int:
                     help="also measure inside kpt and kubectl kustomize (slow)")
     ap.add_argument("--host-runs", type=int, default=3, help="alternating runs per host measurement (default 3)")
     ap.add_argument("--kustomize-apps", type=int, default=50, help="apps for the kustomize measurement (default 50)")
-    ap.add_argument("--wasm-cmd", help="command running the WASM build as a KRM function (stdin→stdout)")
+    ap.add_argument("--wasm-cmd", action="append", default=[],
+                    help="command running a WASM build as a KRM function (stdin→stdout), e.g. "
+                         "'node wasm/cli.mjs'; repeat it to compare several builds in one run")
     ap.add_argument("--skip-core", action="store_true", help="skip the fleet and start-up measurements")
     args = ap.parse_args(argv)
     if args.runs < 1 or args.startup_runs < 1 or args.host_runs < 1 or args.rss_runs < 0:

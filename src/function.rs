@@ -18,6 +18,9 @@ pub struct Outcome<'a> {
     /// The list that was read, kept with the output so that a process about to exit can skip
     /// freeing it (see `main.rs`); a library caller just drops the outcome.
     pub list: Option<ResourceList<'a>>,
+    /// Every result of the run, in order (KRM mode also writes them into stdout's `results`;
+    /// errors and warnings are also in `stderr`). Empty when the input could not be read.
+    pub results: Vec<KrmResult>,
 }
 
 impl Outcome<'_> {
@@ -27,6 +30,7 @@ impl Outcome<'_> {
             stderr,
             exit_code: 1,
             list: None,
+            results: Vec::new(),
         }
     }
 }
@@ -87,14 +91,22 @@ pub fn run_krm_with<'a>(
     mode: Mode,
     app_label: &str,
 ) -> Outcome<'a> {
-    let text = match decode(input, "stdin", limits) {
-        Ok(text) => text,
-        Err(err) => return Outcome::failed(format!("error: {err}\n")),
-    };
-    let list = match read_resource_list(text, "stdin", limits) {
-        Ok(list) => list,
-        Err(err) => return Outcome::failed(format!("error: {err}\n")),
-    };
+    try_run_krm(input, "stdin", limits, mode, app_label)
+        .unwrap_or_else(|err| Outcome::failed(format!("error: {err}\n")))
+}
+
+/// [`run_krm_with`] for callers that report unreadable input themselves (the WASM API throws
+/// it): input that cannot be read at all (size, encoding, YAML, not a ResourceList) is a typed
+/// [`ReadError`] naming `origin`, instead of an outcome with the message on stderr.
+pub fn try_run_krm<'a>(
+    input: &'a [u8],
+    origin: &str,
+    limits: &Limits,
+    mode: Mode,
+    app_label: &str,
+) -> Result<Outcome<'a>, ReadError> {
+    let text = decode(input, origin, limits)?;
+    let list = read_resource_list(text, origin, limits)?;
     let mode = if mode == Mode::Check || config_mode(&list) == Some("check") {
         Mode::Check
     } else {
@@ -106,7 +118,7 @@ pub fn run_krm_with<'a>(
     };
     let mut outcome = finish(&list, edits, results, true);
     outcome.list = Some(list);
-    outcome
+    Ok(outcome)
 }
 
 /// Kustomize legacy exec plugin mode: `config` is the plugin's config file (argv[1]), `input`
@@ -238,6 +250,7 @@ fn finish<'a>(
     Outcome {
         stdout: Splice::new(list).render(&edits),
         list: None,
+        results,
         stderr,
         exit_code: if failed {
             exit::FUNCTION_ERROR

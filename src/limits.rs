@@ -16,6 +16,9 @@ pub struct Limits {
 
 impl Limits {
     pub const DEFAULT_MAX_INPUT_BYTES: usize = 256 * 1024 * 1024;
+    /// The highest `max_depth` accepted: keeps the reader's recursion far from the stack's end
+    /// (also on WebAssembly's smaller stack).
+    pub const MAX_DEPTH_CEILING: usize = 1000;
 }
 
 impl Default for Limits {

@@ -11,9 +11,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use app_notifications::audit;
 use app_notifications::function::{self, exit, Mode, Outcome};
-use app_notifications::generate;
 use app_notifications::limits::Limits;
 use app_notifications::package;
+use app_notifications::playground;
 use app_notifications::results::has_errors;
 use app_notifications::yaml::emit::EmitStyle;
 
@@ -116,6 +116,8 @@ enum ReportFormat {
     Mermaid,
     /// A Graphviz digraph.
     Dot,
+    /// A self-contained SVG picture (columns: app, environment, Alert, Provider, objects).
+    Svg,
 }
 
 impl ReportFormat {
@@ -126,6 +128,7 @@ impl ReportFormat {
             ReportFormat::Markdown => audit::Format::Markdown,
             ReportFormat::Mermaid => audit::Format::Mermaid,
             ReportFormat::Dot => audit::Format::Dot,
+            ReportFormat::Svg => audit::Format::Svg,
         }
     }
 }
@@ -138,36 +141,42 @@ enum SchemaFormat {
     Openapi,
 }
 
+/// The count limits are read as u64 whatever the target's word size, so every build accepts
+/// the same values (a limit beyond what a 32-bit address space can hold, as in the
+/// wasm32-wasip1 build, is no limit there).
 #[derive(Args, Debug, Clone)]
 struct LimitArgs {
     /// Largest input accepted, in bytes.
-    #[arg(long, global = true, default_value_t = Limits::DEFAULT_MAX_INPUT_BYTES, value_name = "BYTES")]
-    max_input_bytes: usize,
+    #[arg(long, global = true, default_value_t = Limits::DEFAULT_MAX_INPUT_BYTES as u64, value_name = "BYTES")]
+    max_input_bytes: u64,
     /// Deepest nesting of mappings and sequences accepted (at most 1000, which keeps the
     /// reader's recursion far from the stack's end).
     #[arg(long, global = true, default_value_t = Limits::default().max_depth, value_name = "LEVELS",
-          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1000))]
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=Limits::MAX_DEPTH_CEILING as u64))]
     max_depth: usize,
     /// Nodes one item's read fields may expand to through YAML aliases.
-    #[arg(long, global = true, default_value_t = Limits::default().max_alias_expansion, value_name = "NODES")]
-    max_alias_expansion: usize,
+    #[arg(long, global = true, default_value_t = Limits::default().max_alias_expansion as u64, value_name = "NODES")]
+    max_alias_expansion: u64,
     /// Most items accepted in one input.
-    #[arg(long, global = true, default_value_t = Limits::default().max_items, value_name = "COUNT")]
-    max_items: usize,
+    #[arg(long, global = true, default_value_t = Limits::default().max_items as u64, value_name = "COUNT")]
+    max_items: u64,
 }
 
 impl LimitArgs {
     fn limits(&self) -> Limits {
+        let count = |value: u64| usize::try_from(value).unwrap_or(usize::MAX);
         Limits {
-            max_input_bytes: self.max_input_bytes,
+            max_input_bytes: count(self.max_input_bytes),
             max_depth: self.max_depth,
-            max_alias_expansion: self.max_alias_expansion,
-            max_items: self.max_items,
+            max_alias_expansion: count(self.max_alias_expansion),
+            max_items: count(self.max_items),
         }
     }
 }
 
 fn main() -> ExitCode {
+    #[cfg(target_os = "wasi")]
+    enter_host_directory();
     match run() {
         // Everything is written: exit now instead of freeing a large input item by item.
         Ok(code) => std::process::exit(code),
@@ -268,12 +277,10 @@ fn audit_packages(
             let Some(format) = report else {
                 return (function::check(list, limits, app_label), None);
             };
-            let generation = generate::generate(list, limits.max_alias_expansion);
-            if has_errors(&generation.results) {
-                return (generation.results, None);
+            match playground::report_list(list, format, app_label, limits) {
+                Ok(text) => (Vec::new(), Some(text)),
+                Err(results) => (results, None),
             }
-            let audit = audit::audit(list, &generation, app_label, limits);
-            (Vec::new(), Some(audit::render_report(&audit, format)))
         })?;
         if let Some(text) = text {
             print!("{text}");
@@ -352,6 +359,16 @@ fn render(config: Option<&Path>, write: bool, paths: &[PathBuf], limits: &Limits
     Ok(code)
 }
 
+/// A WASI program starts in `/` of what its host preopened. `wasm/wasi.mjs` preopens the host's
+/// `/` and names its working directory here, so that relative paths (`..` too) mean what they
+/// mean to the native binary.
+#[cfg(target_os = "wasi")]
+fn enter_host_directory() {
+    if let Some(dir) = std::env::var_os("APP_NOTIFICATIONS_WASI_CWD") {
+        let _ = std::env::set_current_dir(dir);
+    }
+}
+
 /// Kustomize runs a legacy exec plugin with the config file as argv[1] and sets
 /// `KUSTOMIZE_PLUGIN_CONFIG_ROOT`; nothing else calls the binary that way.
 fn legacy_plugin_config(args: &[std::ffi::OsString]) -> Option<PathBuf> {
@@ -370,7 +387,7 @@ fn read_stdin(limits: &Limits) -> Result<Vec<u8>> {
     let mut input = Vec::with_capacity(stdin_size_hint().min(limits.max_input_bytes) + 1);
     std::io::stdin()
         .lock()
-        .take(limits.max_input_bytes as u64 + 1)
+        .take((limits.max_input_bytes as u64).saturating_add(1))
         .read_to_end(&mut input)
         .context("reading stdin")?;
     Ok(input)

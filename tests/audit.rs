@@ -198,20 +198,7 @@ fn a_provider_neither_generated_nor_present_warns() {
 /// (`UPDATE_GOLDEN=1` rewrites them).
 #[test]
 fn report_formats_match_their_golden_files() {
-    let pkg = Package::rendered("report");
-    // A user's Alert and an app without config, so every section shows.
-    pkg.append(
-        "apps/billing/my-alert.yaml",
-        "apiVersion: notification.toolkit.fluxcd.io/v1beta3\nkind: Alert\nmetadata:\n  name: \
-         db-alerts\n  namespace: billing\nspec:\n  providerRef:\n    name: slack\n  \
-         eventSources:\n  - kind: Kustomization\n    name: billing-db\n",
-    );
-    pkg.append(
-        "apps/orders.yaml",
-        "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: orders\n  \
-         namespace: orders\n  labels:\n    app.kubernetes.io/name: orders\nspec:\n  interval: \
-         5m\n  chartRef:\n    kind: OCIRepository\n    name: orders\n",
-    );
+    let pkg = report_package("report");
     let golden = root().join("tests/report");
     for (format, file) in [
         ("table", "report.txt"),
@@ -219,6 +206,7 @@ fn report_formats_match_their_golden_files() {
         ("markdown", "report.md"),
         ("mermaid", "report.mmd"),
         ("dot", "report.dot"),
+        ("svg", "report.svg"),
     ] {
         let (code, stdout, stderr) =
             run(bin().args(["report", "--format", format]).arg(&pkg.0), b"");
@@ -240,6 +228,205 @@ fn report_formats_match_their_golden_files() {
             .unwrap();
     assert_eq!(json["totals"]["overlaps"], 1);
     assert_eq!(json["uncovered"][0]["name"], "orders");
+}
+
+/// The rendered example package plus a user's Alert that overlaps the generated one and an
+/// app without config, so every section of the report shows.
+fn report_package(name: &str) -> Package {
+    let pkg = Package::rendered(name);
+    pkg.append(
+        "apps/billing/my-alert.yaml",
+        "apiVersion: notification.toolkit.fluxcd.io/v1beta3\nkind: Alert\nmetadata:\n  name: \
+         db-alerts\n  namespace: billing\nspec:\n  providerRef:\n    name: slack\n  \
+         eventSources:\n  - kind: Kustomization\n    name: billing-db\n",
+    );
+    pkg.append(
+        "apps/orders.yaml",
+        "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: orders\n  \
+         namespace: orders\n  labels:\n    app.kubernetes.io/name: orders\nspec:\n  interval: \
+         5m\n  chartRef:\n    kind: OCIRepository\n    name: orders\n",
+    );
+    pkg
+}
+
+/// What an XML parser (Python's ElementTree: it rejects any malformed document) finds in an
+/// SVG: the root's accessibility attributes, every text, every id, every tooltip.
+fn parse_svg(svg: &str) -> serde_json::Value {
+    const SCRIPT: &str = r#"
+import json, sys, xml.etree.ElementTree as ET
+root = ET.fromstring(sys.stdin.buffer.read())
+ns = "{http://www.w3.org/2000/svg}"
+assert root.tag == ns + "svg", root.tag
+print(json.dumps({
+    "role": root.get("role"),
+    "label": root.get("aria-label"),
+    "width": int(root.get("width")),
+    "height": int(root.get("height")),
+    "first": root[0].tag,
+    "texts": [t.text or "" for t in root.iter(ns + "text")],
+    "ids": [e.get("id") for e in root.iter() if e.get("id") is not None],
+    "titles": [t.text or "" for t in root.iter(ns + "title")],
+}))
+"#;
+    let (code, stdout, stderr) = run(Command::new("python3").args(["-c", SCRIPT]), svg.as_bytes());
+    assert_eq!(code, 0, "the SVG is not well-formed XML: {stderr}");
+    serde_json::from_str(&stdout).unwrap()
+}
+
+/// Every applier and source the JSON report lists (covered or not) as `namespace/name`.
+fn objects_in(report: &serde_json::Value) -> Vec<String> {
+    let name = |o: &serde_json::Value| match o["namespace"].as_str() {
+        Some(ns) => format!("{ns}/{}", o["name"].as_str().unwrap()),
+        None => o["name"].as_str().unwrap().to_string(),
+    };
+    let mut out: Vec<String> = report["uncovered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(name)
+        .collect();
+    for app in report["apps"].as_array().unwrap() {
+        for env in app["environments"].as_array().unwrap() {
+            for alert in env["alerts"].as_array().unwrap() {
+                out.extend(alert["covers"].as_array().unwrap().iter().map(name));
+            }
+        }
+    }
+    out
+}
+
+fn assert_svg_shows(svg: &serde_json::Value, report: &serde_json::Value) {
+    assert_eq!(svg["role"], "img");
+    assert_eq!(svg["first"], "{http://www.w3.org/2000/svg}title");
+    let totals = &report["totals"];
+    let label = svg["label"].as_str().unwrap();
+    assert!(
+        label.contains(&format!("{} object", totals["covered"])),
+        "{label}"
+    );
+    let texts: std::collections::HashSet<&str> = svg["texts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    let objects = objects_in(report);
+    assert!(!objects.is_empty());
+    for object in &objects {
+        assert!(
+            texts.contains(object.as_str()),
+            "{object} is not in the SVG"
+        );
+    }
+    let ids: Vec<&str> = svg["ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i.as_str().unwrap())
+        .collect();
+    let unique: std::collections::HashSet<&&str> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "ids repeat");
+    // One tooltip per box, plus the picture's own title.
+    assert!(svg["titles"].as_array().unwrap().len() > objects.len());
+}
+
+/// The SVG is XML, names every applier and source the report covers or misses, and is the
+/// same bytes when drawn twice.
+#[test]
+fn the_svg_report_is_well_formed_and_shows_every_applier() {
+    let pkg = report_package("svg");
+    let report = |format: &str| {
+        let (code, stdout, stderr) =
+            run(bin().args(["report", "--format", format]).arg(&pkg.0), b"");
+        assert_eq!(code, 0, "{stderr}");
+        stdout
+    };
+    let svg = report("svg");
+    assert_eq!(svg, report("svg"));
+    let json: serde_json::Value = serde_json::from_str(&report("json")).unwrap();
+    let parsed = parse_svg(&svg);
+    assert_svg_shows(&parsed, &json);
+    // The uncovered applier and the overlap are marked, not just listed.
+    assert!(svg.contains("id=\"an-uncovered.orders.HelmRelease.orders.orders\""));
+    assert!(svg.contains("Overlaps (duplicate notifications)"));
+}
+
+/// Names that XML and the id scheme must survive: markup characters, quotes, non-ASCII and a
+/// control character in a label value.
+#[test]
+fn the_svg_report_escapes_what_it_draws() {
+    let pkg = Package::rendered("svg-escape");
+    pkg.append(
+        "apps/odd.yaml",
+        r#"apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: "a<b>&'c\"d-\u00e9\u0001"
+  namespace: billing
+  labels:
+    app.kubernetes.io/name: "<odd & app>"
+spec:
+  interval: 5m
+"#,
+    );
+    let (code, svg, stderr) = run(bin().args(["report", "--format", "svg"]).arg(&pkg.0), b"");
+    assert_eq!(code, 0, "{stderr}");
+    let parsed = parse_svg(&svg);
+    let texts: Vec<&str> = parsed["texts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert!(
+        texts.contains(&"billing/a<b>&'c\"d-\u{e9}\u{fffd}"),
+        "{texts:?}"
+    );
+    assert!(texts.contains(&"<odd & app>"), "{texts:?}");
+}
+
+/// A 200-app fleet (12,200 resources) gives a valid picture of every applier, drawn in about
+/// the time the table takes (both read, generate and audit the same fleet): the picture adds
+/// no more than a pass over what it draws.
+#[test]
+fn a_fleet_report_is_valid_and_quick() {
+    let dir = std::env::temp_dir().join(format!("an-audit-fleet-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = Command::new("python3")
+        .arg(root().join("bench/gen_fleet.py"))
+        .args(["--apps", "200", "--format", "package", "--out"])
+        .arg(&dir)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pkg = Package(dir);
+    let timed = |format: &str| {
+        let start = std::time::Instant::now();
+        let (code, stdout, stderr) =
+            run(bin().args(["report", "--format", format]).arg(&pkg.0), b"");
+        assert_eq!(code, 0, "{stderr}");
+        (stdout, start.elapsed())
+    };
+    let (table, table_time) = timed("table");
+    let (svg, svg_time) = timed("svg");
+    assert!(
+        table.contains("total: 200 apps, 200 Alerts"),
+        "{}",
+        &table[table.len() - 200..]
+    );
+    assert!(
+        svg_time < table_time * 3 + std::time::Duration::from_secs(2),
+        "svg took {svg_time:?}, the table {table_time:?}"
+    );
+    let (json, _) = timed("json");
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let parsed = parse_svg(&svg);
+    assert_svg_shows(&parsed, &json);
+    assert!(objects_in(&json).len() >= 800);
 }
 
 #[test]

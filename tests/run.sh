@@ -18,5 +18,18 @@ command -v buildah >/dev/null || {
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq buildah >/dev/null
 }
 
+# --- playground (tests/playground.rs): Debian's Chromium, driven by playwright-core from
+# wasm/package.json (it downloads no browser). The test fails, never skips, without it.
+[ -x /usr/bin/chromium ] || {
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+}
+# --- end playground
+
+# The WebAssembly package (tests/wasm_differential.rs compares it with the native binary, the
+# playground loads it): Rust's wasm targets, wasm-bindgen-cli at the version the crate pins
+# (installed from crates.io once, ~4 min), binaryen and playwright-core from npm. Node.js is
+# preinstalled on these machines.
+bash wasm/build.sh
+
 cargo build --release --locked --bin app-notifications
 cargo test --locked --all-targets

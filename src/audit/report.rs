@@ -1,7 +1,9 @@
 //! `report`: app → environment → Alert → Provider → covered objects, uncovered appliers,
-//! overlaps and totals, as a terminal table, JSON, Markdown, Mermaid or DOT.
+//! overlaps and totals, as a terminal table, JSON, Markdown, Mermaid, DOT or SVG.
 
-use std::collections::BTreeMap;
+mod svg;
+
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write;
 
 use serde_json::{json, Value};
@@ -15,6 +17,28 @@ pub enum Format {
     Markdown,
     Mermaid,
     Dot,
+    /// A self-contained picture: columns app → environment → Alert → Provider → objects.
+    Svg,
+}
+
+impl Format {
+    /// Every format with its name, as `--format` and the WASM `report` export spell it.
+    pub const NAMES: [(&'static str, Format); 6] = [
+        ("table", Format::Table),
+        ("json", Format::Json),
+        ("markdown", Format::Markdown),
+        ("mermaid", Format::Mermaid),
+        ("dot", Format::Dot),
+        ("svg", Format::Svg),
+    ];
+
+    /// The format called `name`.
+    pub fn from_name(name: &str) -> Option<Format> {
+        Self::NAMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, format)| *format)
+    }
 }
 
 /// The report in `format`.
@@ -29,6 +53,7 @@ pub fn render(audit: &Audit, format: Format) -> String {
         Format::Markdown => markdown(audit),
         Format::Mermaid => mermaid(audit),
         Format::Dot => dot(audit),
+        Format::Svg => svg::svg(audit),
     }
 }
 
@@ -240,15 +265,20 @@ fn markdown(audit: &Audit) -> String {
     out
 }
 
-/// A node id made of letters, digits and `_` only (Mermaid and DOT both accept it).
+/// A node id made of letters, digits and `_` only (Mermaid and DOT both accept it). Every
+/// other byte is written `_xx` (hex) and parts are joined by `__`, which no escape starts
+/// with, so distinct objects (`a-b/c` and `a/b-c`) never share a node.
 fn node_id(prefix: &str, parts: &[&str]) -> String {
     let mut id = prefix.to_string();
     for part in parts {
-        id.push('_');
-        id.extend(
-            part.chars()
-                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }),
-        );
+        id.push_str("__");
+        for byte in part.bytes() {
+            if byte.is_ascii_alphanumeric() {
+                id.push(char::from(byte));
+            } else {
+                let _ = write!(id, "_{byte:02x}");
+            }
+        }
     }
     id
 }
@@ -262,9 +292,11 @@ struct Graph {
 fn graph(audit: &Audit) -> Graph {
     let mut nodes = BTreeMap::new();
     let mut edges = Vec::new();
-    let edge = |edges: &mut Vec<(String, String)>, a: &str, b: &str| {
+    // Edges keep their first-seen order; the set only answers "seen?" (a fleet has thousands).
+    let mut seen = HashSet::new();
+    let mut edge = |edges: &mut Vec<(String, String)>, a: &str, b: &str| {
         let e = (a.to_string(), b.to_string());
-        if !edges.contains(&e) {
+        if seen.insert(e.clone()) {
             edges.push(e);
         }
     };
@@ -355,4 +387,20 @@ fn dot(audit: &Audit) -> String {
     }
     out.push_str("}\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::node_id;
+
+    #[test]
+    fn node_ids_keep_distinct_objects_apart() {
+        let a = node_id("obj", &["Kustomization", "billing-a", "b"]);
+        let b = node_id("obj", &["Kustomization", "billing", "a-b"]);
+        let c = node_id("obj", &["Kustomization", "billing_a", "b"]);
+        assert_ne!(a, b);
+        assert_ne!(a, c);
+        assert_eq!(a, "obj__Kustomization__billing_2da__b");
+        assert!(a.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+    }
 }

@@ -309,8 +309,8 @@ pub struct Rendered<'a> {
 }
 
 impl<'a> Rendered<'a> {
-    /// The pieces in order: input slices and patch texts.
-    fn pieces(&self) -> impl Iterator<Item = &str> {
+    /// The pieces in order: input slices and patch texts (the output is their concatenation).
+    pub fn pieces(&self) -> impl Iterator<Item = &str> {
         let mut pos = 0;
         let mut out = Vec::with_capacity(self.patches.len() * 2 + 1);
         for patch in &self.patches {
@@ -320,6 +320,15 @@ impl<'a> Rendered<'a> {
         }
         out.push(&self.source[pos..]);
         out.into_iter()
+    }
+
+    /// The output's length in bytes.
+    pub fn len(&self) -> usize {
+        self.pieces().map(str::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     pub fn write_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
