@@ -467,11 +467,6 @@ fn check_reader(text: &str, read: Reader, what: &str) -> CheckResult {
     if skip_known("keep-eof") && keep_scalar_at_eof_risk(text) {
         return Ok(());
     }
-    if skip_known("empty-scalar")
-        && (list.items.iter().any(|i| i.region.is_empty()) || empty_scalar_risk(text))
-    {
-        return Ok(());
-    }
     // (b) no edits: the input, byte for byte.
     let out = Splice::new(&list).write(&Edits::default());
     ensure!(
@@ -630,10 +625,7 @@ fn check_regions(list: &ResourceList<'_>) -> CheckResult {
             r.start >= prev_end,
             "items[{i}] region {r:?} overlaps the previous one (ending at {prev_end})"
         );
-        ensure!(
-            r.start < r.end || skip_known("empty-scalar"),
-            "items[{i}] region {r:?} is empty"
-        );
+        ensure!(r.start < r.end, "items[{i}] region {r:?} is empty");
         prev_end = r.end;
     }
     Ok(())
@@ -1086,34 +1078,6 @@ fn keep_scalar_at_eof_risk(text: &str) -> bool {
             let token = header.rsplit([' ', '\t']).next().unwrap_or("");
             (token.starts_with('|') || token.starts_with('>')) && token.contains('+')
         })
-}
-
-/// Whether `text` has an empty plain scalar (an empty key or value) where its zero-length
-/// span, which the parser puts before the `:`, can end an item: inside a flow collection, or
-/// at the start of a line (`: value`). Regions stop short of such entries (finding 4).
-fn empty_scalar_risk(text: &str) -> bool {
-    let Ok(events) = events(text) else {
-        return false;
-    };
-    let mut flow = 0usize;
-    for ((event, range), _) in &events {
-        match event {
-            Event::SequenceStart(granit_parser::StructureStyle::Flow, ..)
-            | Event::MappingStart(granit_parser::StructureStyle::Flow, ..) => flow += 1,
-            Event::SequenceEnd | Event::MappingEnd if range.start != range.end => {
-                flow = flow.saturating_sub(1)
-            }
-            Event::Scalar(_, ScalarStyle::Plain, ..) if range.is_empty() => {
-                let line_start = text[..range.start].rfind('\n').map_or(0, |p| p + 1);
-                let before = &text[line_start..range.start];
-                if flow > 0 || before.trim_matches([' ', '\t', '-', '?']).is_empty() {
-                    return true;
-                }
-            }
-            _ => {}
-        }
-    }
-    false
 }
 
 /// The fixed config of the legacy plugin variant: billing's appliers, one route, with the

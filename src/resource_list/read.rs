@@ -340,6 +340,10 @@ impl<'a> Events<'a> {
                     self.pending_block = Some((span.start, span.end));
                     return Ok((event, span));
                 }
+                Event::Scalar(..) if span.start == span.end => {
+                    self.empty_scalar(span.start);
+                    return Ok((event, span));
+                }
                 Event::Scalar(..) | Event::Alias(_) => {
                     self.content_end = span.end;
                     self.pending_block = None;
@@ -355,6 +359,43 @@ impl<'a> Events<'a> {
                     return Ok((event, span));
                 }
                 _ => return Ok((event, span)),
+            }
+        }
+    }
+
+    /// An empty plain scalar (`key:`, `: value`, `? key` alone, `- ` alone) has no text, and
+    /// its zero-length span says little: it sits at the `:` after an empty key or value, after
+    /// the node's tag or anchor, or at the next token, which may belong to the next item. What
+    /// ends with it is the indicator or property that stands for it: the last thing before
+    /// its position that is not white space or a comment, or the `:` at its position.
+    fn empty_scalar(&mut self, at: usize) {
+        let bytes = self.src.as_bytes();
+        let from = self.content_end.min(at);
+        let mut last = None;
+        let mut comment = false;
+        for (i, &b) in bytes[from..at].iter().enumerate() {
+            let i = from + i;
+            match b {
+                b'\n' | b'\r' => comment = false,
+                b' ' | b'\t' => {}
+                // Only white space (or a line start) before it makes `#` a comment; a tag or
+                // anchor may hold one.
+                b'#' if i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b'\n' | b'\r') => {
+                    comment = true
+                }
+                _ if !comment => last = Some(i + 1),
+                _ => {}
+            }
+        }
+        if bytes.get(at) == Some(&b':') {
+            last = Some(at + 1);
+        }
+        // Nothing of its own before the next token (`? key` with no value): the content, and
+        // a pending block scalar's end, stay as they were.
+        if let Some(end) = last {
+            if end > self.content_end {
+                self.content_end = end;
+                self.pending_block = None;
             }
         }
     }
