@@ -68,7 +68,7 @@ fn read(name: &str) -> Vec<u8> {
 }
 
 /// Findings (by file-name prefix) whose bug is open: each has an `#[ignore]`d test below.
-const KNOWN_BUGS: &[&str] = &["f3-", "f11-", "f12-", "f13-", "f14-"];
+const KNOWN_BUGS: &[&str] = &["f3-", "f11-", "f13-", "f14-"];
 
 /// The one test that matters for CI: every saved input passes every check.
 #[test]
@@ -311,17 +311,36 @@ fn f11_appending_after_a_kept_scalar_at_the_end_of_input_keeps_its_value() {
 }
 
 #[test]
-#[ignore = "known bug, not fixed yet: `items:` with a tagged empty value (see fuzz/README.md, f12)"]
 fn f12_items_with_a_tagged_empty_value_take_appended_items_cleanly() {
     // `items: !!null` (or `items: !`): the value is an empty scalar with a tag. Since the f2
-    // fix the replacement range of `ItemsContainer::Null` is empty at the end of `items:`
-    // (61..61, src/resource_list/read.rs `read_items`), so the tag is left behind: the new
-    // items are written before ` !!null`, which then dangles on a line of its own and the
-    // output does not parse.
+    // fix the replacement range of `ItemsContainer::Null` was empty at the end of `items:`
+    // (61..61, src/resource_list/read.rs `read_items`), so the tag was left behind: the new
+    // items were written before ` !!null`, which then dangled on a line of its own and the
+    // output did not parse.
     assert_holds(
         "findings/f12-items-tagged-null.yaml",
         checks::reader_splicer,
         "appending to `items: !!null` must give a ResourceList that reads back",
+    );
+    // Found while fixing it: an anchor (after a comment, on the next line) dangled the same
+    // way; `? items` with no `:` took the colon of the next root key for its own; a JSON list
+    // with `"items": null` got a block sequence inside its `{...}`.
+    for file in [
+        "findings/f12-items-anchor-after-comment.yaml",
+        "findings/f12-items-tag-and-aliased-anchor.yaml",
+        "findings/f12-explicit-items-key-without-value.yaml",
+        "findings/f12-json-items-null-whole-function.json",
+    ] {
+        assert_holds(
+            file,
+            checks::reader_splicer,
+            "appending to a null `items` must give a ResourceList that reads back",
+        );
+    }
+    assert_holds(
+        "findings/f12-json-items-null-whole-function.json",
+        checks::whole_function,
+        "Alerts generated into a JSON list with `\"items\": null` must read back",
     );
 }
 

@@ -102,6 +102,27 @@ fn header_token(src: &str, content_line: usize) -> &str {
     }
 }
 
+/// The bytes of `src[from..to]` that are neither white space, line breaks nor comments: the
+/// indicators (`:`, `-`, `?`) and node properties (`!tag`, `&anchor`) between two tokens.
+pub fn tokens_between(src: &str, from: usize, to: usize) -> impl Iterator<Item = (usize, u8)> + '_ {
+    let bytes = src.as_bytes();
+    let mut comment = false;
+    (from..to).filter_map(move |i| {
+        match bytes[i] {
+            b'\n' | b'\r' => comment = false,
+            b' ' | b'\t' => {}
+            // Only white space (or a line start) before it makes `#` a comment; a tag or
+            // anchor may hold one.
+            b'#' if i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b'\n' | b'\r') => {
+                comment = true
+            }
+            b if !comment => return Some((i, b)),
+            _ => {}
+        }
+        None
+    })
+}
+
 /// The line ending of the first line; new text uses the same.
 pub fn detect_line_ending(src: &str) -> LineEnding {
     match src.find('\n') {

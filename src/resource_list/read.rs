@@ -17,6 +17,7 @@ use super::fields::{
 };
 use super::layout::{
     block_scalar_end, detect_line_ending, find_dash, item_end, line_end_after, line_start,
+    tokens_between,
 };
 use super::{Envelope, Format, Item, ItemsContainer, Layout, ResourceList, RootInsert};
 use crate::limits::Limits;
@@ -206,12 +207,14 @@ fn make_item<'a>(
     }
 }
 
-/// The position just after the `:` that follows a mapping key ending at `key_end` (quoted JSON
-/// keys end at their closing quote; plain keys right before the colon).
-fn after_colon(src: &str, key_end: usize) -> usize {
-    src[key_end..]
-        .find(':')
-        .map_or(key_end, |colon| key_end + colon + 1)
+/// The position just after the `:` that introduces the value of a mapping key whose text ends
+/// at `key_end`, the value's first token being at `value_at` (an empty value may sit at the
+/// `:` itself). `None` for an explicit key with no `:` (`? items` alone).
+fn value_indicator(src: &str, key_end: usize, value_at: usize) -> Option<usize> {
+    let to = (value_at + 1).min(src.len());
+    tokens_between(src, key_end.min(to), to)
+        .find(|&(_, b)| b == b':')
+        .map(|(colon, _)| colon + 1)
 }
 
 /// What reading an item gave: a captured node, or a node of the rest plus metadata read on the
@@ -259,8 +262,8 @@ struct Events<'a> {
     /// The span of the last scalar read when it was a block scalar: its true end is worked
     /// out only if an item ends with it (see [`block_scalar_end`]).
     pending_block: Option<(usize, usize)>,
-    /// Start of the `&anchor` of the node event read last, if it had one.
-    last_anchor_start: Option<usize>,
+    /// Where the `&anchor` of the node event read last is, if it had one.
+    last_anchor: Option<(usize, usize)>,
     peeked: Option<(Event<'a>, Span)>,
     max_depth: usize,
     alias_budget: usize,
@@ -305,7 +308,7 @@ impl<'a> Events<'a> {
             anchors: HashMap::new(),
             content_end: 0,
             pending_block: None,
-            last_anchor_start: None,
+            last_anchor: None,
             peeked: None,
             max_depth: limits.max_depth,
             alias_budget: limits.max_alias_expansion,
@@ -334,7 +337,7 @@ impl<'a> Events<'a> {
         loop {
             let (event, span) = self.raw_next()?;
             match event {
-                Event::Anchor(..) => self.last_anchor_start = Some(span.start),
+                Event::Anchor(..) => self.last_anchor = Some((span.start, span.end)),
                 Event::Scalar(_, ScalarStyle::Literal | ScalarStyle::Folded, ..) => {
                     self.content_end = span.end;
                     self.pending_block = Some((span.start, span.end));
@@ -369,25 +372,11 @@ impl<'a> Events<'a> {
     /// ends with it is the indicator or property that stands for it: the last thing before
     /// its position that is not white space or a comment, or the `:` at its position.
     fn empty_scalar(&mut self, at: usize) {
-        let bytes = self.src.as_bytes();
         let from = self.content_end.min(at);
-        let mut last = None;
-        let mut comment = false;
-        for (i, &b) in bytes[from..at].iter().enumerate() {
-            let i = from + i;
-            match b {
-                b'\n' | b'\r' => comment = false,
-                b' ' | b'\t' => {}
-                // Only white space (or a line start) before it makes `#` a comment; a tag or
-                // anchor may hold one.
-                b'#' if i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b'\n' | b'\r') => {
-                    comment = true
-                }
-                _ if !comment => last = Some(i + 1),
-                _ => {}
-            }
-        }
-        if bytes.get(at) == Some(&b':') {
+        let mut last = tokens_between(self.src, from, at)
+            .last()
+            .map(|(i, _)| i + 1);
+        if self.src.as_bytes().get(at) == Some(&b':') {
             last = Some(at + 1);
         }
         // Nothing of its own before the next token (`? key` with no value): the content, and
@@ -952,8 +941,12 @@ impl<'a> ListReader<'a> {
                 return Err(events.error_at(ReadErrorKind::DuplicateKey { key }, &span));
             }
             self.seen_keys.push(key.clone());
-            // Past the `:` indicator, where a value's replacement text may start.
-            let key_end = after_colon(self.src, span.end);
+            // Where the value's replacement text may start is worked out from here.
+            let key_end = if key == "items" {
+                events.content_end()
+            } else {
+                span.end
+            };
             let value = events.next()?;
             match key.as_str() {
                 "apiVersion" => {
@@ -995,9 +988,13 @@ impl<'a> ListReader<'a> {
         &mut self,
         events: &mut Events<'a>,
         first: Ev<'a>,
-        key_end: usize,
+        key_text_end: usize,
     ) -> Result<(), ReadError> {
         let (event, span) = first;
+        // Past the `:` indicator, where a value's replacement text may start.
+        let value_at = span.tag_start.map_or(span.start, |tag| tag.min(span.start));
+        let indicator = value_indicator(self.src, key_text_end, value_at);
+        let key_end = indicator.unwrap_or(key_text_end);
         match event {
             Event::SequenceStart(style, ..) => {
                 let block = style == granit_parser::StructureStyle::Block;
@@ -1024,18 +1021,24 @@ impl<'a> ListReader<'a> {
                     self.read_one_item(events, (event, span), block)?;
                 }
             }
-            Event::Scalar(ref text, ScalarStyle::Plain, ..)
+            Event::Scalar(ref text, ScalarStyle::Plain, anchor, _)
                 if text.is_empty() || text == "null" || text == "~" =>
             {
-                // `items:` with nothing after it is a null with an empty span (before the
-                // colon): the value to replace is then nothing, right after the colon.
-                let value_end = if text.is_empty() || span.start == span.end {
-                    key_end
+                // The whole value goes, tag included (`items: !!null`), up to where the
+                // reader's content ends after it: `items:` alone ends at its colon.
+                let value_end = events.content_end.max(key_end);
+                // An anchor stays, on the sequence that replaces the null.
+                let anchor = if anchor != 0 {
+                    events.last_anchor = None;
+                    events.peek()?;
+                    events.last_anchor.take().map(|(start, end)| start..end)
                 } else {
-                    span.end.max(key_end)
+                    None
                 };
                 self.container = ItemsContainer::Null {
                     replace: key_end..value_end,
+                    anchor,
+                    colon: indicator.is_some(),
                 };
                 Ok(())
             }
@@ -1078,12 +1081,12 @@ impl<'a> ListReader<'a> {
             node_start = node_start.min(tag);
         }
         let is_mapping = matches!(event, Event::MappingStart(..));
-        events.last_anchor_start = None;
+        events.last_anchor = None;
         if is_mapping {
             // The anchor event of this node follows it; peeking surfaces it.
             events.peek()?;
         }
-        if let Some(anchor) = events.last_anchor_start.take() {
+        if let Some((anchor, _)) = events.last_anchor.take() {
             node_start = node_start.min(anchor);
         }
         let line = span.line as usize;

@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use serde_json::Value;
 
+use super::layout::line_end_after;
 use super::{Envelope, Format, ItemsContainer, ResourceList, RootInsert};
 use crate::yaml::emit::{self, EmitStyle};
 
@@ -140,9 +141,44 @@ impl<'l, 'a> Splice<'l, 'a> {
                 open,
                 close,
             } => self.flow_items(edits, *key_end, *open, *close),
-            ItemsContainer::Null { replace } => {
-                let text = self.new_block_items(&edits.append);
-                self.patch(replace.clone(), text);
+            ItemsContainer::Null {
+                replace,
+                anchor,
+                colon,
+            } => {
+                if edits.append.is_empty() {
+                    return;
+                }
+                let mut text = String::new();
+                if !colon {
+                    // `? items` alone: the value indicator goes on a line of its own, at the
+                    // key's column.
+                    text.push_str(self.nl());
+                    text.push_str(&" ".repeat(list.layout.key_col));
+                    text.push(':');
+                }
+                if let Some(anchor) = anchor {
+                    text.push(' ');
+                    text.push_str(&list.source[anchor.clone()]);
+                }
+                if matches!(list.root_insert, RootInsert::Flow { .. }) {
+                    // A flow (JSON) root cannot hold a block sequence.
+                    text.push(' ');
+                    let items = Value::Array(edits.append.clone());
+                    text.push_str(&self.json_item(&items, list.layout.key_col));
+                    self.patch(replace.clone(), text);
+                } else {
+                    // The items start on the next line, so a comment after the null stays on
+                    // the key's line.
+                    self.patch(replace.clone(), text);
+                    let col = list.layout.key_col;
+                    let items = edits
+                        .append
+                        .iter()
+                        .map(|v| self.block_item(v, col))
+                        .collect();
+                    self.insert_lines(line_end_after(list.source, replace.end), items);
+                }
             }
             ItemsContainer::Missing => {
                 if !edits.append.is_empty() {
