@@ -458,9 +458,6 @@ fn check_reader(text: &str, read: Reader, what: &str) -> CheckResult {
     };
     let ctx = |msg: String| format!("[{what}] {msg}");
     check_regions(&list).map_err(ctx)?;
-    if skip_known("keep-bar") && keep_content_indicator_risk(text) {
-        return Ok(());
-    }
     if skip_known("keep-eof") && keep_scalar_at_eof_risk(text) {
         return Ok(());
     }
@@ -1062,19 +1059,6 @@ fn has_bare_cr(data: &[u8]) -> bool {
     data.iter()
         .enumerate()
         .any(|(i, &b)| b == b'\r' && data.get(i + 1) != Some(&b'\n'))
-}
-
-/// Whether a keep-chomping block scalar (`|+`, `>+`) may have a content line that starts
-/// with `|` or `>`, which `keeps_tail` takes for a header (finding 13).
-fn keep_content_indicator_risk(text: &str) -> bool {
-    let keep = text.lines().any(|line| {
-        let header = line.split(" #").next().unwrap_or("").trim_end();
-        let token = header.rsplit([' ', '\t']).next().unwrap_or("");
-        (token.starts_with('|') || token.starts_with('>')) && token.contains('+')
-    });
-    keep && text
-        .lines()
-        .any(|line| line.trim_start().starts_with(['|', '>']))
 }
 
 /// Whether the text ends without a line break and holds a keep-chomping block scalar

@@ -31,16 +31,20 @@ pub fn item_end(src: &str, content_end: usize) -> usize {
     line_end_after(src, content_end)
 }
 
-/// Where a block scalar's content really ends. The parser's span for `|`/`>` scalars can run
-/// past less-indented comment lines that follow the scalar. Content lines are never less
-/// indented than the first one (only blank lines may be), so the content ends with the last
-/// non-blank line, looking back from the parser's end, that is indented at least that much.
-pub fn block_scalar_end(src: &str, start: usize, parser_end: usize) -> usize {
-    let from = line_start(src, start);
-    if has_explicit_indent(src, from) || keeps_tail(src, start) {
-        // `|2`: lines may be shallower than the first; trust the parser.
+/// Where a block scalar's content really ends. `start..parser_end` is the parser's span, which
+/// starts at the first content line, or at the `|`/`>` header itself when there is none
+/// (`at_header`). The span can run past less-indented comment lines that follow the scalar.
+/// Content lines are never less indented than the first one (only blank lines may be), so the
+/// content ends with the last non-blank line, looking back from the parser's end, that is
+/// indented at least that much.
+pub fn block_scalar_end(src: &str, start: usize, parser_end: usize, at_header: bool) -> usize {
+    let header = header_token(src, start, at_header);
+    if header.bytes().any(|b| b.is_ascii_digit()) || header.contains('+') {
+        // `|2`: lines may be shallower than the first; `|+`: trailing blank lines are
+        // content. Trust the parser.
         return parser_end;
     }
+    let from = line_start(src, start);
     let first = src[from..parser_end]
         .split_inclusive('\n')
         .find(|line| !line.trim().is_empty());
@@ -67,39 +71,38 @@ fn indent_of(line: &str) -> usize {
     line.len() - line.trim_start_matches(' ').len()
 }
 
-/// Whether the block scalar header on the line before `content_line` has an indentation
-/// indicator (`|2`, `>-4`).
-fn has_explicit_indent(src: &str, content_line: usize) -> bool {
-    header_token(src, content_line)
-        .bytes()
-        .any(|b| b.is_ascii_digit())
-}
-
-/// Whether the block scalar whose content starts at `start` keeps its trailing blank lines
-/// (`|+`, `>+`): they are then content, not gap.
-pub fn keeps_tail(src: &str, start: usize) -> bool {
-    // A scalar with no content lines has its span start at the header itself.
-    let own = &src[start..];
-    if own.starts_with(['|', '>']) {
-        let token = own.split([' ', '\t', '\r', '\n', '#']).next().unwrap_or("");
-        return token.contains('+');
+/// The `|…`/`>…` header of the block scalar whose span starts at `start`. With no content
+/// lines the span starts at the header; otherwise the header ends the last non-blank line
+/// above the first content line (blank lines may come between). Content can start with `|` or
+/// `>` too (a Markdown table, a quoted mail), so `at_header` comes from the value, not from
+/// the text at `start`.
+fn header_token(src: &str, start: usize, at_header: bool) -> &str {
+    if at_header {
+        return src[start..]
+            .split([' ', '\t', '\r', '\n'])
+            .next()
+            .unwrap_or("");
     }
-    header_token(src, line_start(src, start)).contains('+')
-}
-
-/// The `|…`/`>…` header token on the line before a block scalar's first content line.
-fn header_token(src: &str, content_line: usize) -> &str {
-    if content_line == 0 {
-        return "";
+    let mut line = line_start(src, start);
+    while line > 0 {
+        let above = line_start(src, line - 1);
+        let text = &src[above..line];
+        if !text.trim().is_empty() {
+            let token = text
+                .split([' ', '\t', '\r', '\n'])
+                .filter(|token| !token.is_empty())
+                .take_while(|token| !token.starts_with('#'))
+                .last()
+                .unwrap_or("");
+            return if token.starts_with(['|', '>']) {
+                token
+            } else {
+                ""
+            };
+        }
+        line = above;
     }
-    let header_line = &src[line_start(src, content_line - 1)..content_line];
-    let header = header_line.split(" #").next().unwrap_or("").trim_end();
-    let token = header.rsplit(' ').next().unwrap_or("");
-    if token.starts_with('|') || token.starts_with('>') {
-        token
-    } else {
-        ""
-    }
+    ""
 }
 
 /// The bytes of `src[from..to]` that are neither white space, line breaks nor comments: the
@@ -179,6 +182,22 @@ mod tests {
         assert_eq!(find_dash(src, node), Some(7));
         let src = "items:\n  -   kind: A\n";
         assert_eq!(find_dash(src, src.find("kind").unwrap()), Some(9));
+    }
+
+    #[test]
+    fn block_scalar_headers_are_found_above_blank_lines_and_never_in_content() {
+        let src = "a: |+\n\n  | x |\n\nb: 1\n";
+        assert_eq!(header_token(src, src.find("| x").unwrap(), false), "|+");
+        // No content lines: the span starts at the header.
+        assert_eq!(header_token("a: |+\n\n", 3, true), "|+");
+        let src = "a:\t>2- # c |\n\n   x\n";
+        assert_eq!(header_token(src, src.find('x').unwrap(), false), ">2-");
+        let src = "a:\n  |+\n  |+\n";
+        assert_eq!(header_token(src, src.rfind("|+").unwrap(), false), "|+");
+        assert_eq!(
+            block_scalar_end(src, src.rfind("|+").unwrap(), src.len(), false),
+            src.len()
+        );
     }
 
     #[test]

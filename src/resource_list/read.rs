@@ -260,8 +260,9 @@ struct Events<'a> {
     /// End of the last scalar, alias or flow collection read: where an item's text ends.
     content_end: usize,
     /// The span of the last scalar read when it was a block scalar: its true end is worked
-    /// out only if an item ends with it (see [`block_scalar_end`]).
-    pending_block: Option<(usize, usize)>,
+    /// out only if an item ends with it (see [`block_scalar_end`]); the flag says the span
+    /// starts at its header (no content lines).
+    pending_block: Option<(usize, usize, bool)>,
     /// Where the `&anchor` of the node event read last is, if it had one.
     last_anchor: Option<(usize, usize)>,
     peeked: Option<(Event<'a>, Span)>,
@@ -338,9 +339,11 @@ impl<'a> Events<'a> {
             let (event, span) = self.raw_next()?;
             match event {
                 Event::Anchor(..) => self.last_anchor = Some((span.start, span.end)),
-                Event::Scalar(_, ScalarStyle::Literal | ScalarStyle::Folded, ..) => {
+                Event::Scalar(ref text, ScalarStyle::Literal | ScalarStyle::Folded, ..) => {
                     self.content_end = span.end;
-                    self.pending_block = Some((span.start, span.end));
+                    // Only line breaks: no content lines, and the span starts at the header.
+                    let at_header = text.bytes().all(|b| b == b'\n');
+                    self.pending_block = Some((span.start, span.end, at_header));
                     return Ok((event, span));
                 }
                 Event::Scalar(..) if span.start == span.end => {
@@ -397,7 +400,7 @@ impl<'a> Events<'a> {
     /// End of the last scalar, alias or flow collection read: where an item's text ends.
     fn content_end(&self) -> usize {
         match self.pending_block {
-            Some((start, end)) => block_scalar_end(self.src, start, end),
+            Some((start, end, at_header)) => block_scalar_end(self.src, start, end, at_header),
             None => self.content_end,
         }
     }
