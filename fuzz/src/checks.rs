@@ -458,9 +458,6 @@ fn check_reader(text: &str, read: Reader, what: &str) -> CheckResult {
     };
     let ctx = |msg: String| format!("[{what}] {msg}");
     check_regions(&list).map_err(ctx)?;
-    if skip_known("keep-eof") && keep_scalar_at_eof_risk(text) {
-        return Ok(());
-    }
     // (b) no edits: the input, byte for byte.
     let out = Splice::new(&list).write(&Edits::default());
     ensure!(
@@ -1059,17 +1056,6 @@ fn has_bare_cr(data: &[u8]) -> bool {
     data.iter()
         .enumerate()
         .any(|(i, &b)| b == b'\r' && data.get(i + 1) != Some(&b'\n'))
-}
-
-/// Whether the text ends without a line break and holds a keep-chomping block scalar
-/// (`|+`, `>+`): text written after it adds a kept line break to its value (finding 11).
-fn keep_scalar_at_eof_risk(text: &str) -> bool {
-    !text.ends_with('\n')
-        && text.lines().any(|line| {
-            let header = line.split(" #").next().unwrap_or("").trim_end();
-            let token = header.rsplit([' ', '\t']).next().unwrap_or("");
-            (token.starts_with('|') || token.starts_with('>')) && token.contains('+')
-        })
 }
 
 /// The fixed config of the legacy plugin variant: billing's appliers, one route, with the

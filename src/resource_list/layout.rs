@@ -38,10 +38,16 @@ pub fn item_end(src: &str, content_end: usize) -> usize {
 /// content ends with the last non-blank line, looking back from the parser's end, that is
 /// indented at least that much.
 pub fn block_scalar_end(src: &str, start: usize, parser_end: usize, at_header: bool) -> usize {
-    let header = header_token(src, start, at_header);
-    if header.bytes().any(|b| b.is_ascii_digit()) || header.contains('+') {
-        // `|2`: lines may be shallower than the first; `|+`: trailing blank lines are
-        // content. Trust the parser.
+    let (header_at, header) = header_token(src, start, at_header);
+    let explicit = header
+        .bytes()
+        .find(u8::is_ascii_digit)
+        .map(|d| usize::from(d - b'0'));
+    if header.contains('+') {
+        return keep_end(src, start, parser_end, at_header, explicit, header_at);
+    }
+    if explicit.is_some() {
+        // `|2`: lines may be shallower than the first. Trust the parser.
         return parser_end;
     }
     let from = line_start(src, start);
@@ -71,38 +77,119 @@ fn indent_of(line: &str) -> usize {
     line.len() - line.trim_start_matches(' ').len()
 }
 
-/// The `|…`/`>…` header of the block scalar whose span starts at `start`. With no content
-/// lines the span starts at the header; otherwise the header ends the last non-blank line
-/// above the first content line (blank lines may come between). Content can start with `|` or
-/// `>` too (a Markdown table, a quoted mail), so `at_header` comes from the value, not from
-/// the text at `start`.
-fn header_token(src: &str, start: usize, at_header: bool) -> &str {
+/// Where a keep-chomping scalar (`|+`) ends. Its trailing blank lines are content, so the
+/// parser's end is right, except that it can stop inside a last line of bare indentation: the
+/// indentation of the next token (`  - next`, the parser's end is at the `-`), or a last line
+/// that the input ends without a line break. The first is never content; the second only when
+/// it is deeper than the scalar's indentation (the parser reads the end of the input as its
+/// line break then), and otherwise text written after it would make it a kept line.
+fn keep_end(
+    src: &str,
+    start: usize,
+    parser_end: usize,
+    at_header: bool,
+    explicit: Option<usize>,
+    header_at: usize,
+) -> usize {
+    let last = line_start(src, parser_end);
+    let partial = &src[last..parser_end];
+    if partial.is_empty() || !partial.bytes().all(|b| b == b' ' || b == b'\t') {
+        return parser_end;
+    }
+    if parser_end < src.len() || at_header {
+        return last;
+    }
+    let indent = match explicit {
+        None => Some(indent_of(&src[line_start(src, start)..])),
+        Some(digit) => parent_indent(src, header_at).map(|p| p + digit),
+    };
+    match indent {
+        Some(n) if indent_of(partial) < n || partial.len() <= n => last,
+        // Content, or an indentation that cannot be told: the parser's end, as before.
+        _ => parser_end,
+    }
+}
+
+/// The indentation of the node that holds the block scalar whose header is at `header_at`,
+/// which sets where `|2` counts from: the last key, `-` or `?` before the header on its line,
+/// or on the lines above when the header (with its properties) starts its line.
+fn parent_indent(src: &str, header_at: usize) -> Option<usize> {
+    let mut line = line_start(src, header_at);
+    let mut text = &src[line..header_at];
+    loop {
+        if let Some(indent) = last_node_start(text) {
+            return Some(indent);
+        }
+        if line == 0 {
+            return None;
+        }
+        let above = line_start(src, line - 1);
+        text = &src[above..line];
+        line = above;
+    }
+}
+
+/// The column of the last key, `-` or `?` on a line; `None` for a line of only properties
+/// (`!tag`, `&anchor`), a comment, or nothing.
+fn last_node_start(line: &str) -> Option<usize> {
+    let mut col = indent_of(line);
+    let mut found = None;
+    let mut rest = &line[col..];
+    while let Some(after) = rest.strip_prefix(['-', '?']) {
+        if !(after.is_empty() || after.starts_with([' ', '\t', '\r', '\n'])) {
+            break;
+        }
+        found = Some(col);
+        let gap = after.len() - after.trim_start().len();
+        col += 1 + gap;
+        rest = &after[gap..];
+    }
+    let only_properties = rest
+        .split_whitespace()
+        .take_while(|token| !token.starts_with('#'))
+        .all(|token| token.starts_with(['!', '&']));
+    if only_properties {
+        found
+    } else {
+        Some(col)
+    }
+}
+
+/// The `|…`/`>…` header (its position and text) of the block scalar whose span starts at
+/// `start`. With no content lines the span starts at the header; otherwise the header ends the
+/// last non-blank line above the first content line (blank lines may come between). Content
+/// can start with `|` or `>` too (a Markdown table, a quoted mail), so `at_header` comes from
+/// the value, not from the text at `start`.
+fn header_token(src: &str, start: usize, at_header: bool) -> (usize, &str) {
     if at_header {
-        return src[start..]
-            .split([' ', '\t', '\r', '\n'])
-            .next()
-            .unwrap_or("");
+        let token = src[start..].split([' ', '\t', '\r', '\n']).next();
+        return (start, token.unwrap_or(""));
     }
     let mut line = line_start(src, start);
     while line > 0 {
         let above = line_start(src, line - 1);
         let text = &src[above..line];
         if !text.trim().is_empty() {
-            let token = text
-                .split([' ', '\t', '\r', '\n'])
-                .filter(|token| !token.is_empty())
-                .take_while(|token| !token.starts_with('#'))
-                .last()
-                .unwrap_or("");
-            return if token.starts_with(['|', '>']) {
-                token
+            let mut header = (line, "");
+            let mut at = above;
+            for token in text.split([' ', '\t', '\r', '\n']) {
+                if token.starts_with('#') {
+                    break;
+                }
+                if !token.is_empty() {
+                    header = (at, token);
+                }
+                at += token.len() + 1;
+            }
+            return if header.1.starts_with(['|', '>']) {
+                header
             } else {
-                ""
+                (line, "")
             };
         }
         line = above;
     }
-    ""
+    (0, "")
 }
 
 /// The bytes of `src[from..to]` that are neither white space, line breaks nor comments: the
@@ -187,17 +274,57 @@ mod tests {
     #[test]
     fn block_scalar_headers_are_found_above_blank_lines_and_never_in_content() {
         let src = "a: |+\n\n  | x |\n\nb: 1\n";
-        assert_eq!(header_token(src, src.find("| x").unwrap(), false), "|+");
+        assert_eq!(
+            header_token(src, src.find("| x").unwrap(), false),
+            (3, "|+")
+        );
         // No content lines: the span starts at the header.
-        assert_eq!(header_token("a: |+\n\n", 3, true), "|+");
+        assert_eq!(header_token("a: |+\n\n", 3, true), (3, "|+"));
         let src = "a:\t>2- # c |\n\n   x\n";
-        assert_eq!(header_token(src, src.find('x').unwrap(), false), ">2-");
+        assert_eq!(header_token(src, src.find('x').unwrap(), false), (3, ">2-"));
         let src = "a:\n  |+\n  |+\n";
-        assert_eq!(header_token(src, src.rfind("|+").unwrap(), false), "|+");
+        assert_eq!(
+            header_token(src, src.rfind("|+").unwrap(), false),
+            (5, "|+")
+        );
         assert_eq!(
             block_scalar_end(src, src.rfind("|+").unwrap(), src.len(), false),
             src.len()
         );
+    }
+
+    #[test]
+    fn kept_scalars_end_before_bare_indentation_that_is_not_their_content() {
+        // The parser's end is at the next item's `-`, after its indentation.
+        let src = "items:\n  - a: |+\n      x\n\n  - b: 1\n";
+        let next = src.rfind("- b").unwrap();
+        let x = src.find('x').unwrap();
+        assert_eq!(block_scalar_end(src, x, next, false), next - 2);
+        // A last line with no line break: content only when deeper than the content.
+        let src = "a: |+\n  x\n  ";
+        assert_eq!(block_scalar_end(src, 8, src.len(), false), src.len() - 2);
+        let src = "a: |+\n  x\n   ";
+        assert_eq!(block_scalar_end(src, 8, src.len(), false), src.len());
+        // No content lines at all.
+        assert_eq!(block_scalar_end("a: |+\n\n ", 3, 8, true), 7);
+        // `|2` counts from the node holding the scalar: here `a` (column 2), found on the
+        // line above the header, so the content is at column 4 and 3 spaces are not content.
+        let src = "- a:\n    |2+\n      x\n   ";
+        let x = src.find('x').unwrap();
+        assert_eq!(
+            block_scalar_end(src, x - 2, src.len(), false),
+            src.len() - 3
+        );
+    }
+
+    #[test]
+    fn the_node_holding_a_header_is_the_last_key_dash_or_question_mark() {
+        assert_eq!(last_node_start("  - a: "), Some(4));
+        assert_eq!(last_node_start("- - "), Some(2));
+        assert_eq!(last_node_start("  ? !t &a "), Some(2));
+        assert_eq!(last_node_start("\"a #b\": "), Some(0));
+        assert_eq!(last_node_start("  !t "), None);
+        assert_eq!(last_node_start("  # c\n"), None);
     }
 
     #[test]

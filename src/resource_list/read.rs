@@ -112,6 +112,7 @@ pub fn read_stream<'a>(
             _ => {}
         }
     }
+    let end = stream_end(source, items.last().map_or(0, |i| i.region.end));
     Ok(ResourceList {
         source,
         format: Format::Yaml,
@@ -123,7 +124,7 @@ pub fn read_stream<'a>(
             key_col: item_col,
         },
         items,
-        container: ItemsContainer::Stream { end: source.len() },
+        container: ItemsContainer::Stream { end },
         function_config: None,
         results: None,
         root_insert: RootInsert::Block {
@@ -131,6 +132,19 @@ pub fn read_stream<'a>(
             key_col: 0,
         },
     })
+}
+
+/// Where new documents go: at the end, but before a last line of bare indentation that the
+/// input ends without a line break, unless it is content of the last document. After a kept
+/// block scalar (`|+`), the line break that text written after such a line needs would make
+/// it one more kept line.
+fn stream_end(source: &str, last_item_end: usize) -> usize {
+    let last = line_start(source, source.len());
+    if last >= last_item_end && source[last..].bytes().all(|b| b == b' ' || b == b'\t') {
+        last
+    } else {
+        source.len()
+    }
 }
 
 /// Where the document whose `---` is at `marker` starts: at its directives (`%YAML`, `%TAG`)
