@@ -68,7 +68,7 @@ fn read(name: &str) -> Vec<u8> {
 }
 
 /// Findings (by file-name prefix) whose bug is open: each has an `#[ignore]`d test below.
-const KNOWN_BUGS: &[&str] = &["f3-", "f14-"];
+const KNOWN_BUGS: &[&str] = &["f3-"];
 
 /// The one test that matters for CI: every saved input passes every check.
 #[test]
@@ -392,19 +392,32 @@ fn f13_a_kept_block_scalar_whose_content_starts_with_a_bar_keeps_its_blank_lines
 }
 
 #[test]
-#[ignore = "known bug, not fixed yet: removing the item after a `|+` scalar (see fuzz/README.md, f14)"]
 fn f14_removing_the_item_after_a_kept_block_scalar_keeps_the_scalar() {
     // `- a: |+` then `- a:` then a blank line. The blank line is gap after item 1; removing
-    // item 1 (a stale generated object, say) splices it out and leaves the blank line right
-    // after item 0's `|+` scalar, which keeps it: item 0's value changes ("" became "\n";
-    // with content, "kept\n\n\n" became "kept\n\n\n\n"). Removal (src/resource_list/splice.rs
-    // `region_edits`) would have to take the gap after a removed item along when the item
-    // before it ends in a keep-chomping scalar.
+    // item 1 (a stale generated object, say) spliced it out and left the blank line right
+    // after item 0's `|+` scalar, which keeps it: item 0's value changed ("" became "\n";
+    // with content, "kept\n\n\n" became "kept\n\n\n\n"). Removal
+    // (src/resource_list/splice.rs `region_edits`) now takes the lines after a removed item
+    // that the block scalar before it would take in.
     assert_holds(
         "findings/f14-keep-chomp-absorbs-gap-after-removed-item.yaml",
         checks::reader_splicer,
         "removing an item must not change the value of a `|+` scalar ending the item before it",
     );
+    // Found while fixing it: not only `|+`. Any block scalar takes in a comment line, or a
+    // line of spaces, deeper than its content; and a stream document's `|+` the blank lines
+    // after a removed document.
+    for file in [
+        "findings/f14-clip-scalar-takes-deep-comment-after-removed-item.yaml",
+        "findings/f14-clip-scalar-takes-deep-blank-line-after-removed-item.yaml",
+        "findings/f14-keep-chomp-stream-document-removed.yaml",
+    ] {
+        assert_holds(
+            file,
+            checks::reader_splicer,
+            "removing an item must not change a block scalar ending the item before it",
+        );
+    }
 }
 
 #[test]

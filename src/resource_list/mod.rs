@@ -106,6 +106,10 @@ pub struct Item<'a> {
     /// (`AppNotifications`), which are read in full; other items keep just their fields.
     pub node: Option<Rc<Node<'a>>>,
     pub fields: ItemFields<'a>,
+    /// Its text ends with a block scalar (`|`, `>+`…), which would take in blank lines, and
+    /// comment lines indented like its content, that come to follow it (see removal in
+    /// `splice`).
+    pub ends_in_block_scalar: bool,
 }
 
 /// A parsed input. Borrows the input text; the splicer copies from it.

@@ -79,11 +79,13 @@ pub fn read_stream<'a>(
                         }
                         let node = events.read_item((event, span))?;
                         let end = events.item_end();
+                        let block_scalar = events.pending_block.is_some();
                         items.push(make_item(
                             items.len(),
                             region_start..end,
                             span.line as usize,
                             node,
+                            block_scalar,
                             limits,
                         ));
                     }
@@ -198,6 +200,7 @@ fn make_item<'a>(
     region: std::ops::Range<usize>,
     line: usize,
     read: ReadItem<'a>,
+    ends_in_block_scalar: bool,
     limits: &Limits,
 ) -> Item<'a> {
     let (fields, node) = match read {
@@ -218,6 +221,7 @@ fn make_item<'a>(
         line,
         node,
         fields,
+        ends_in_block_scalar,
     }
 }
 
@@ -1123,8 +1127,15 @@ impl<'a> ListReader<'a> {
             }
             node_start..events.content_end()
         };
-        self.items
-            .push(make_item(index, region, line, node, &self.limits));
+        let block_scalar = events.pending_block.is_some();
+        self.items.push(make_item(
+            index,
+            region,
+            line,
+            node,
+            block_scalar,
+            &self.limits,
+        ));
         Ok(())
     }
 
