@@ -312,8 +312,11 @@ fn f11_appending_after_a_kept_scalar_at_the_end_of_input_keeps_its_value() {
     );
     // Found while fixing it: the same in a ResourceList item and under a root key (where
     // `results` go), after `>+`, and under `|2+` with the header alone on its line (the
-    // indentation then counts from the key on the line above).
+    // indentation then counts from the key on the line above). And the other way round: the
+    // parser reads a lone such line right after the header (`a: |+` + ` `) as a line break,
+    // so the item must keep it to read the same on its own.
     for file in [
+        "findings/f11-keep-chomp-lone-bare-line-after-header.yaml",
         "findings/f11-keep-chomp-item-last-line-bare-indentation.yaml",
         "findings/f11-keep-chomp-root-key-results-after.yaml",
         "findings/f11-folded-keep-at-eof.yaml",

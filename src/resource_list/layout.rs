@@ -96,8 +96,18 @@ fn keep_end(
     if partial.is_empty() || !partial.bytes().all(|b| b == b' ' || b == b'\t') {
         return parser_end;
     }
-    if parser_end < src.len() || at_header {
+    if parser_end < src.len() {
         return last;
+    }
+    if at_header {
+        // The crate's parser reads such a line as one line break when it comes right after
+        // the header (`k: |+` + ` `, value "\n"; spec readers read ""), and as nothing after
+        // other lines. The item follows its parser, so that it reads the same on its own.
+        return if line_end_after(src, start) == last {
+            parser_end
+        } else {
+            last
+        };
     }
     let indent = match explicit {
         None => Some(indent_of(&src[line_start(src, start)..])),
@@ -305,8 +315,10 @@ mod tests {
         assert_eq!(block_scalar_end(src, 8, src.len(), false), src.len() - 2);
         let src = "a: |+\n  x\n   ";
         assert_eq!(block_scalar_end(src, 8, src.len(), false), src.len());
-        // No content lines at all.
+        // No content lines at all. The crate's parser reads a lone such line right after the
+        // header as a line break, and the item follows it.
         assert_eq!(block_scalar_end("a: |+\n\n ", 3, 8, true), 7);
+        assert_eq!(block_scalar_end("a: |+\n ", 3, 7, true), 7);
         // `|2` counts from the node holding the scalar: here `a` (column 2), found on the
         // line above the header, so the content is at column 4 and 3 spaces are not content.
         let src = "- a:\n    |2+\n      x\n   ";
