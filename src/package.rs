@@ -16,6 +16,7 @@ use crate::limits::Limits;
 use crate::resource_list::{read_resource_list, read_stream, ReadError, ResourceList};
 use crate::results::{has_errors, KrmResult};
 use crate::yaml::emit::{self, EmitStyle};
+use crate::yaml::lines::{ends_with_line_break, lines_inclusive};
 
 /// One KRM document of the package.
 #[derive(Debug, Clone)]
@@ -148,8 +149,7 @@ pub fn resource_list(docs: &[Document], function_config: Option<&str>) -> String
     if let Some(config) = function_config {
         // A config file may open with `---` (or close with `...`); under a key they would be
         // content, not markers.
-        let body: String = config
-            .split_inclusive('\n')
+        let body: String = lines_inclusive(config)
             .filter(|line| !matches!(line.trim_end(), "---" | "..."))
             .collect();
         out.push_str("functionConfig:\n");
@@ -161,7 +161,7 @@ pub fn resource_list(docs: &[Document], function_config: Option<&str>) -> String
 /// Appends `text` as a block node under `first` (`- ` or two spaces): two more spaces on
 /// every non-empty line keep block scalars intact.
 fn push_indented(out: &mut String, text: &str, first: &str) {
-    for (i, line) in text.split_inclusive('\n').enumerate() {
+    for (i, line) in lines_inclusive(text).enumerate() {
         if i == 0 {
             out.push_str(first);
         } else if !line.trim_end_matches(['\r', '\n']).is_empty() {
@@ -169,7 +169,7 @@ fn push_indented(out: &mut String, text: &str, first: &str) {
         }
         out.push_str(line);
     }
-    if !out.ends_with('\n') {
+    if !ends_with_line_break(out) {
         out.push('\n');
     }
 }
@@ -351,4 +351,27 @@ pub fn document_text(value: &Value, style: &EmitStyle) -> String {
         });
     }
     emit::document(&value, style)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_with_bare_cr_line_breaks_are_indented_line_by_line() {
+        let doc = |text: &str| Document {
+            path: "a.yaml".into(),
+            index: 0,
+            text: text.into(),
+        };
+        let docs = [doc(
+            "apiVersion: v1\rkind: ConfigMap\rmetadata:\r  name: a\r",
+        )];
+        let text = resource_list(&docs, Some("kind: X\rmetadata:\r  name: c\r"));
+        let list = read_resource_list(&text, "test", &Limits::default()).expect("reads");
+        assert_eq!(list.items.len(), 1);
+        assert_eq!(list.items[0].fields.kind, "ConfigMap");
+        assert_eq!(list.items[0].fields.name, "a");
+        assert!(list.function_config.is_some());
+    }
 }

@@ -68,7 +68,7 @@ fn read(name: &str) -> Vec<u8> {
 }
 
 /// Findings (by file-name prefix) whose bug is open: each has an `#[ignore]`d test below.
-const KNOWN_BUGS: &[&str] = &["f3-"];
+const KNOWN_BUGS: &[&str] = &[];
 
 /// The one test that matters for CI: every saved input passes every check.
 #[test]
@@ -163,16 +163,48 @@ fn f2_items_with_no_value_take_appended_items_cleanly() {
 }
 
 #[test]
-#[ignore = "known bug, not fixed yet: a bare CR line break (see fuzz/README.md, f3)"]
 fn f3_a_lone_carriage_return_is_a_line_break() {
     // YAML (and the parser) read a CR not followed by LF as a line break; `line_start`,
-    // `line_end_after` and `item_end` (src/resource_list/layout.rs) only know `\n`, so the
-    // item's region runs on over the next root key (`foo: 1`).
+    // `line_end_after` and `item_end` (src/resource_list/layout.rs) only knew `\n`, so the
+    // item's region ran on over the next root key (`foo: 1`). Lines are now worked out by
+    // `yaml::lines` everywhere (reader, splicer, stamps, re-indenting items and package
+    // files), and new text follows a bare-CR input's line ending.
     assert_holds(
         "findings/f3-bare-cr-line-break.yaml",
         checks::reader_splicer,
         "an item's region must end at a CR line break",
     );
+    // The whole function on bare-CR inputs (stamped appliers, a stale Alert removed) gives
+    // its golden output, with CR line breaks.
+    for (file, golden) in [
+        (
+            "findings/f3-bare-cr-annotate-appliers-whole-function.yaml",
+            "46-annotate-appliers",
+        ),
+        (
+            "findings/f3-bare-cr-stale-removed-whole-function.yaml",
+            "61-ownership-stale-removed",
+        ),
+    ] {
+        assert_holds(
+            file,
+            checks::whole_function,
+            "the function must keep and edit items of a bare-CR list",
+        );
+        let input = read(file);
+        let limits = app_notifications::limits::Limits::default();
+        let outcome = app_notifications::function::run_krm(&input, &limits);
+        let expected = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("tests/golden/{golden}/expected.yaml")),
+        )
+        .expect("a golden output");
+        assert_eq!(
+            outcome.stdout.to_string(),
+            expected.replace('\n', "\r"),
+            "{file}: the output of golden {golden}, with CR line breaks"
+        );
+    }
 }
 
 #[test]

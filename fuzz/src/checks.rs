@@ -15,6 +15,7 @@ use app_notifications::limits::Limits;
 use app_notifications::resource_list::{
     read_resource_list, read_stream, Edits, Envelope, ItemsContainer, ResourceList, Splice,
 };
+use app_notifications::yaml::lines::{ends_with_line_break, lines_inclusive};
 use app_notifications::yaml::tree::ExpansionBudget;
 use granit_parser::{Event, Options, Parser, ScalarStyle};
 use serde_json::{json, Value};
@@ -442,9 +443,6 @@ type Reader = for<'a> fn(
 
 /// Reader/splicer invariants on `data`, read both as a ResourceList and as a YAML stream.
 pub fn reader_splicer(data: &[u8]) -> CheckResult {
-    if skip_known("bare-cr") && has_bare_cr(data) {
-        return Ok(());
-    }
     let Ok(text) = std::str::from_utf8(data) else {
         return Ok(());
     };
@@ -466,7 +464,7 @@ fn check_reader(text: &str, read: Reader, what: &str) -> CheckResult {
         first_difference(text, &out)
     );
     // (c) each region, read on its own, is the item the whole text holds.
-    let directives = text.lines().any(|line| line.starts_with('%'));
+    let directives = lines_inclusive(text).any(|line| line.starts_with('%'));
     let full = if directives {
         None // directives (%TAG) would not apply to a region read alone
     } else {
@@ -847,9 +845,6 @@ fn is_generated(list: &ResourceList<'_>, index: usize) -> bool {
 /// did not generate byte for byte and in order, and is a fixed point; on a function error
 /// the items come back unchanged.
 pub fn whole_function(data: &[u8]) -> CheckResult {
-    if skip_known("bare-cr") && has_bare_cr(data) {
-        return Ok(());
-    }
     let outcome = run_krm(data, &limits());
     let stdout = outcome.stdout.to_string();
     let exit = outcome.exit_code;
@@ -1018,9 +1013,8 @@ fn same_text(before: &str, before_at_eof: bool, now: &str) -> bool {
     }
     let blank_tail = |long: &str, short: &str| {
         long.strip_prefix(short).is_some_and(|rest| {
-            short.ends_with('\n')
-                && rest
-                    .lines()
+            ends_with_line_break(short)
+                && lines_inclusive(rest)
                     .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
         })
     };
@@ -1028,10 +1022,10 @@ fn same_text(before: &str, before_at_eof: bool, now: &str) -> bool {
         return true;
     }
     before_at_eof
-        && !before.ends_with('\n')
+        && !ends_with_line_break(before)
         && now
             .strip_prefix(before)
-            .is_some_and(|rest| rest == "\n" || rest == "\r\n")
+            .is_some_and(|rest| matches!(rest, "\n" | "\r\n" | "\r"))
 }
 
 /// Known findings the fuzz targets can be told to step over (`FUZZ_SKIP=name,name`), so that a
@@ -1048,14 +1042,6 @@ pub fn skip_known(name: &str) -> bool {
     })
     .iter()
     .any(|s| s == name)
-}
-
-/// Whether `data` has a carriage return that is not part of CRLF: YAML reads it as a line
-/// break, the reader's line arithmetic does not (finding 3 in fuzz/README.md).
-fn has_bare_cr(data: &[u8]) -> bool {
-    data.iter()
-        .enumerate()
-        .any(|(i, &b)| b == b'\r' && data.get(i + 1) != Some(&b'\n'))
 }
 
 /// The fixed config of the legacy plugin variant: billing's appliers, one route, with the
@@ -1079,9 +1065,6 @@ spec:
 /// reads back as a stream, keeps every document it did not generate, and is a fixed point;
 /// on failure nothing is written.
 pub fn legacy_plugin(data: &[u8]) -> CheckResult {
-    if skip_known("bare-cr") && has_bare_cr(data) {
-        return Ok(());
-    }
     let outcome = run_legacy_plugin(
         LEGACY_CONFIG.as_bytes(),
         "fuzz-config.yaml",

@@ -2,28 +2,8 @@
 //! line starts and ends, where a block item's `-` indicator is, which line ending is in use.
 
 use crate::yaml::emit::LineEnding;
-
-/// The start of the line that holds `pos`.
-pub fn line_start(src: &str, pos: usize) -> usize {
-    src.as_bytes()[..pos]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |nl| nl + 1)
-}
-
-/// `pos` if it is at the start of a line; otherwise the start of the next line (or the end of
-/// the input). Used to extend an item's last content to the end of its line, so a trailing
-/// comment on that line stays with the item.
-pub fn line_end_after(src: &str, pos: usize) -> usize {
-    let bytes = src.as_bytes();
-    if pos == 0 || bytes[pos - 1] == b'\n' {
-        return pos;
-    }
-    bytes[pos..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(bytes.len(), |nl| pos + nl + 1)
-}
+use crate::yaml::lines::lines_inclusive;
+pub use crate::yaml::lines::{line_end_after, line_start};
 
 /// The end of an item whose last content ends at `content_end`: the end of that line. A
 /// keep-chomping block scalar (`|+`) may end with blank lines, which are its content.
@@ -51,9 +31,7 @@ pub fn block_scalar_end(src: &str, start: usize, parser_end: usize, at_header: b
         return parser_end;
     }
     let from = line_start(src, start);
-    let first = src[from..parser_end]
-        .split_inclusive('\n')
-        .find(|line| !line.trim().is_empty());
+    let first = lines_inclusive(&src[from..parser_end]).find(|line| !line.trim().is_empty());
     let Some(first) = first else {
         return parser_end;
     };
@@ -225,8 +203,10 @@ pub fn tokens_between(src: &str, from: usize, to: usize) -> impl Iterator<Item =
 
 /// The line ending of the first line; new text uses the same.
 pub fn detect_line_ending(src: &str) -> LineEnding {
-    match src.find('\n') {
-        Some(nl) if nl > 0 && src.as_bytes()[nl - 1] == b'\r' => LineEnding::CrLf,
+    let bytes = src.as_bytes();
+    match bytes.iter().position(|&b| b == b'\n' || b == b'\r') {
+        Some(cr) if bytes[cr] == b'\r' && bytes.get(cr + 1) == Some(&b'\n') => LineEnding::CrLf,
+        Some(cr) if bytes[cr] == b'\r' => LineEnding::Cr,
         _ => LineEnding::Lf,
     }
 }
@@ -319,6 +299,8 @@ mod tests {
         // header as a line break, and the item follows it.
         assert_eq!(block_scalar_end("a: |+\n\n ", 3, 8, true), 7);
         assert_eq!(block_scalar_end("a: |+\n ", 3, 7, true), 7);
+        // A bare CR is a line break too.
+        assert_eq!(block_scalar_end("a: |+\r\r ", 3, 8, true), 7);
         // `|2` counts from the node holding the scalar: here `a` (column 2), found on the
         // line above the header, so the content is at column 4 and 3 spaces are not content.
         let src = "- a:\n    |2+\n      x\n   ";

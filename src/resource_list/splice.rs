@@ -9,6 +9,7 @@ use serde_json::Value;
 use super::layout::line_end_after;
 use super::{Envelope, Format, ItemsContainer, ResourceList, RootInsert};
 use crate::yaml::emit::{self, EmitStyle};
+use crate::yaml::lines::{at_line_start, lines_inclusive};
 
 /// What the function changes in the list.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -104,8 +105,7 @@ impl<'l, 'a> Splice<'l, 'a> {
             .iter()
             .find(|p| p.range.start < at && at < p.range.end && p.text.is_empty())
             .map_or(at, |p| p.range.start);
-        let src = self.list.source.as_bytes();
-        let text = if at > 0 && src[at - 1] != b'\n' {
+        let text = if !at_line_start(self.list.source, at) {
             format!("{}{text}", self.nl())
         } else {
             text
@@ -250,7 +250,7 @@ impl<'l, 'a> Splice<'l, 'a> {
         let src = self.list.source;
         let col = self.list.layout.item_col;
         let mut end = from;
-        for line in src[from..limit].split_inclusive('\n') {
+        for line in lines_inclusive(&src[from..limit]) {
             let text = line.trim_start_matches([' ', '\t']);
             let indent = line.len() - text.len();
             let blank = text.trim_end_matches(['\r', '\n']).is_empty();
