@@ -468,3 +468,23 @@ fn f15_a_kept_scalar_ending_an_item_of_an_indented_sequence_ends_before_the_next
         "an item ending in a `|+` scalar must end before the next item of an indented sequence",
     );
 }
+
+#[test]
+fn f16_a_colon_of_the_root_after_an_item_is_not_the_items() {
+    // Found by fuzzing the f4 fix: an item ending in `? b` (an explicit key with no value),
+    // then the root's empty key `:` on the next line. The empty value's span is at that
+    // next token, the `:`, which the f4 fix took for the value's own indicator: the item's
+    // region took in the root's `:` line. A `:` on a later line at or left of the item's `-`
+    // belongs to the mapping that holds the item. In a stream document the `:` of `? b` may
+    // stand at the document's own column and is its content.
+    for file in [
+        "findings/f16-explicit-key-then-root-empty-key.yaml",
+        "findings/f16-explicit-key-value-indicator-on-its-own-line.yaml",
+    ] {
+        assert_holds(
+            file,
+            checks::reader_splicer,
+            "an item's region must stop before a `:` of the mapping that holds it",
+        );
+    }
+}

@@ -281,6 +281,8 @@ struct Events<'a> {
     /// out only if an item ends with it (see [`block_scalar_end`]); the flag says the span
     /// starts at its header (no content lines).
     pending_block: Option<(usize, usize, bool)>,
+    /// The column of the `-` of the block item being read (see [`Events::empty_scalar`]).
+    dash_col: Option<usize>,
     /// Where the `&anchor` of the node event read last is, if it had one.
     last_anchor: Option<(usize, usize)>,
     peeked: Option<(Event<'a>, Span)>,
@@ -327,6 +329,7 @@ impl<'a> Events<'a> {
             anchors: HashMap::new(),
             content_end: 0,
             pending_block: None,
+            dash_col: None,
             last_anchor: None,
             peeked: None,
             max_depth: limits.max_depth,
@@ -392,13 +395,22 @@ impl<'a> Events<'a> {
     /// the node's tag or anchor, or at the next token, which may belong to the next item. What
     /// ends with it is the indicator or property that stands for it: the last thing before
     /// its position that is not white space or a comment, or the `:` at its position.
+    ///
+    /// A `:` at its position on a later line may also be the next token of the mapping that
+    /// holds the item (`? key` with no value ending the item, then the root's `: value`): at
+    /// or left of the item's `-` it is not the item's.
     fn empty_scalar(&mut self, at: usize) {
         let from = self.content_end.min(at);
         let mut last = tokens_between(self.src, from, at)
             .last()
             .map(|(i, _)| i + 1);
         if self.src.as_bytes().get(at) == Some(&b':') {
-            last = Some(at + 1);
+            let outside = self
+                .dash_col
+                .is_some_and(|dash| at - line_start(self.src, at) <= dash);
+            if !outside {
+                last = Some(at + 1);
+            }
         }
         // Nothing of its own before the next token (`? key` with no value): the content, and
         // a pending block scalar's end, stay as they were.
@@ -1112,9 +1124,11 @@ impl<'a> ListReader<'a> {
         }
         let line = span.line as usize;
         let col = span.col as usize;
+        let dash = block.then(|| find_dash(self.src, node_start).unwrap_or(node_start));
+        events.dash_col = dash.map(|dash| dash - line_start(self.src, dash));
         let node = events.read_item((event, span))?;
-        let region = if block {
-            let dash = find_dash(self.src, node_start).unwrap_or(node_start);
+        events.dash_col = None;
+        let region = if let Some(dash) = dash {
             let start = line_start(self.src, dash);
             if index == 0 {
                 self.item_col = dash - start;
