@@ -488,3 +488,16 @@ fn f16_a_colon_of_the_root_after_an_item_is_not_the_items() {
         );
     }
 }
+
+#[test]
+fn f17_directives_after_a_byte_order_mark_go_with_their_document() {
+    // Found by fuzzing: a stream that starts with a byte order mark, then `%YAML 1.2` (and a
+    // comment), then `---` and a document. `directives_before` (src/resource_list/read.rs)
+    // did not see the directive behind the BOM, so the document's region started at `---`
+    // and removing it left the directive without a document: the output did not parse.
+    assert_holds(
+        "findings/f17-bom-before-directive-stream.yaml",
+        checks::reader_splicer,
+        "removing the only document after a BOM and a directive must leave valid YAML",
+    );
+}

@@ -464,7 +464,8 @@ fn check_reader(text: &str, read: Reader, what: &str) -> CheckResult {
         first_difference(text, &out)
     );
     // (c) each region, read on its own, is the item the whole text holds.
-    let directives = lines_inclusive(text).any(|line| line.starts_with('%'));
+    let directives =
+        lines_inclusive(text.trim_start_matches('\u{feff}')).any(|line| line.starts_with('%'));
     let full = if directives {
         None // directives (%TAG) would not apply to a region read alone
     } else {

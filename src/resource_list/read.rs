@@ -159,7 +159,11 @@ fn directives_before(source: &str, marker: usize) -> usize {
     let mut directives = false;
     while start > 0 {
         let previous = line_start(source, start - 1);
-        let line = &source[previous..start];
+        let mut line = &source[previous..start];
+        if previous == 0 {
+            // A byte order mark comes before everything, directives included.
+            line = line.strip_prefix('\u{feff}').unwrap_or(line);
+        }
         let trimmed = line.trim();
         if line.starts_with('%') {
             directives = true;
