@@ -121,7 +121,7 @@ pub fn read(root: &Path, limits: &Limits) -> Result<Vec<Document>, PackageError>
             if item.fields.kind.is_empty() || item.fields.api_version.is_empty() {
                 continue;
             }
-            let raw = &text[item.region.clone()];
+            let raw = without_directives(&text[item.region.clone()]);
             let body = raw
                 .strip_prefix("---")
                 .map(|rest| {
@@ -137,6 +137,23 @@ pub fn read(root: &Path, limits: &Limits) -> Result<Vec<Document>, PackageError>
         }
     }
     Ok(docs)
+}
+
+/// A document's region without its directives: a document with `%YAML`/`%TAG` lines starts
+/// there, and its text follows its `---` line. Under an item's `- ` they would be content.
+fn without_directives(region: &str) -> &str {
+    let text = region.strip_prefix('\u{feff}').unwrap_or(region);
+    if !text.starts_with('%') {
+        return region;
+    }
+    let mut at = 0;
+    for line in lines_inclusive(text) {
+        if line.starts_with("---") {
+            return &text[at..];
+        }
+        at += line.len();
+    }
+    region
 }
 
 /// The package as a ResourceList, documents in order, `function_config` (a config file's
@@ -356,6 +373,24 @@ pub fn document_text(value: &Value, style: &EmitStyle) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_document_with_directives_is_read_without_them() {
+        let dir = std::env::temp_dir().join(format!("an-package-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("a scratch directory");
+        let file =
+            "\u{feff}%YAML 1.2\n# c\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n";
+        std::fs::write(dir.join("a.yaml"), file).expect("written");
+        let docs = read(&dir, &Limits::default());
+        let _ = std::fs::remove_dir_all(&dir);
+        let docs = docs.expect("reads");
+        assert_eq!(docs.len(), 1);
+        assert_eq!(
+            docs[0].text,
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n"
+        );
+    }
 
     #[test]
     fn documents_with_bare_cr_line_breaks_are_indented_line_by_line() {
