@@ -477,9 +477,15 @@ fn f16_a_colon_of_the_root_after_an_item_is_not_the_items() {
     // region took in the root's `:` line. A `:` on a later line at or left of the item's `-`
     // belongs to the mapping that holds the item. In a stream document the `:` of `? b` may
     // stand at the document's own column and is its content.
+    // Found by fuzzing that fix: an item that is only `? ` (an empty explicit key, maybe with
+    // a comment): the parser puts both empty scalars at the root's `:`, so the scan for the
+    // value's indicator crossed it, and the first one is read by the peek for the item's
+    // anchor, before the reader knew the item's `-`.
     for file in [
         "findings/f16-explicit-key-then-root-empty-key.yaml",
         "findings/f16-explicit-key-value-indicator-on-its-own-line.yaml",
+        "findings/f16-empty-explicit-key-item-then-root-colon.yaml",
+        "findings/f16-empty-explicit-key-with-comment-then-root-colon.yaml",
     ] {
         assert_holds(
             file,

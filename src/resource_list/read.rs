@@ -285,8 +285,9 @@ struct Events<'a> {
     /// out only if an item ends with it (see [`block_scalar_end`]); the flag says the span
     /// starts at its header (no content lines).
     pending_block: Option<(usize, usize, bool)>,
-    /// The column of the `-` of the block item being read (see [`Events::empty_scalar`]).
-    dash_col: Option<usize>,
+    /// Where the block item being read starts, and the column of its `-` (see
+    /// [`Events::empty_scalar`]).
+    item: Option<(usize, usize)>,
     /// Where the `&anchor` of the node event read last is, if it had one.
     last_anchor: Option<(usize, usize)>,
     peeked: Option<(Event<'a>, Span)>,
@@ -333,7 +334,7 @@ impl<'a> Events<'a> {
             anchors: HashMap::new(),
             content_end: 0,
             pending_block: None,
-            dash_col: None,
+            item: None,
             last_anchor: None,
             peeked: None,
             max_depth: limits.max_depth,
@@ -400,21 +401,26 @@ impl<'a> Events<'a> {
     /// ends with it is the indicator or property that stands for it: the last thing before
     /// its position that is not white space or a comment, or the `:` at its position.
     ///
-    /// A `:` at its position on a later line may also be the next token of the mapping that
-    /// holds the item (`? key` with no value ending the item, then the root's `: value`): at
-    /// or left of the item's `-` it is not the item's.
+    /// The next token may also belong to the mapping that holds the item (`? key` with no
+    /// value ending the item, then the root's `: value`), and so may what comes before it: a
+    /// token of the item's text at or left of its `-` is not the item's.
     fn empty_scalar(&mut self, at: usize) {
         let from = self.content_end.min(at);
-        let mut last = tokens_between(self.src, from, at)
-            .last()
-            .map(|(i, _)| i + 1);
-        if self.src.as_bytes().get(at) == Some(&b':') {
-            let outside = self
-                .dash_col
-                .is_some_and(|dash| at - line_start(self.src, at) <= dash);
-            if !outside {
-                last = Some(at + 1);
+        let outside = |i: usize| {
+            self.item
+                .is_some_and(|(start, dash)| i >= start && i - line_start(self.src, i) <= dash)
+        };
+        let mut last = None;
+        let mut left = false;
+        for (i, _) in tokens_between(self.src, from, at) {
+            if outside(i) {
+                left = true;
+                break;
             }
+            last = Some(i + 1);
+        }
+        if !left && !outside(at) && self.src.as_bytes().get(at) == Some(&b':') {
+            last = Some(at + 1);
         }
         // Nothing of its own before the next token (`? key` with no value): the content, and
         // a pending block scalar's end, stay as they were.
@@ -1117,6 +1123,9 @@ impl<'a> ListReader<'a> {
         if let Some(tag) = span.tag_start {
             node_start = node_start.min(tag);
         }
+        // Known before the first event inside the item is read (the peek below reads one).
+        let dash = block.then(|| find_dash(self.src, node_start).unwrap_or(node_start));
+        events.item = dash.map(|dash| (node_start, dash - line_start(self.src, dash)));
         let is_mapping = matches!(event, Event::MappingStart(..));
         events.last_anchor = None;
         if is_mapping {
@@ -1128,10 +1137,8 @@ impl<'a> ListReader<'a> {
         }
         let line = span.line as usize;
         let col = span.col as usize;
-        let dash = block.then(|| find_dash(self.src, node_start).unwrap_or(node_start));
-        events.dash_col = dash.map(|dash| dash - line_start(self.src, dash));
         let node = events.read_item((event, span))?;
-        events.dash_col = None;
+        events.item = None;
         let region = if let Some(dash) = dash {
             let start = line_start(self.src, dash);
             if index == 0 {
