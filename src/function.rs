@@ -8,6 +8,7 @@ use crate::resource_list::{
     ResourceList, Splice,
 };
 use crate::results::{has_errors, KrmResult};
+use crate::yaml::lines::{count_line_breaks, line_start};
 
 /// What a run produced: stdout (the input with patches, borrowed), stderr and the exit code.
 #[derive(Debug)]
@@ -47,10 +48,9 @@ pub mod exit {
 pub fn decode<'a>(input: &'a [u8], origin: &str, limits: &Limits) -> Result<&'a str, ReadError> {
     check_size(input, origin, limits)?;
     std::str::from_utf8(input).map_err(|err| {
-        let good = &input[..err.valid_up_to()];
-        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
-        let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-        let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+        let good = String::from_utf8_lossy(&input[..err.valid_up_to()]);
+        let line = count_line_breaks(&good) + 1;
+        let column = good[line_start(&good, good.len())..].chars().count() + 1;
         ReadError::new(
             ReadErrorKind::InvalidUtf8,
             Some(crate::resource_list::Location { line, column }),

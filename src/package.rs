@@ -16,6 +16,7 @@ use crate::limits::Limits;
 use crate::resource_list::{read_resource_list, read_stream, ReadError, ResourceList};
 use crate::results::{has_errors, KrmResult};
 use crate::yaml::emit::{self, EmitStyle};
+use crate::yaml::lines::{ends_with_line_break, lines_inclusive};
 
 /// One KRM document of the package.
 #[derive(Debug, Clone)]
@@ -120,7 +121,7 @@ pub fn read(root: &Path, limits: &Limits) -> Result<Vec<Document>, PackageError>
             if item.fields.kind.is_empty() || item.fields.api_version.is_empty() {
                 continue;
             }
-            let raw = &text[item.region.clone()];
+            let raw = without_directives(&text[item.region.clone()]);
             let body = raw
                 .strip_prefix("---")
                 .map(|rest| {
@@ -138,6 +139,23 @@ pub fn read(root: &Path, limits: &Limits) -> Result<Vec<Document>, PackageError>
     Ok(docs)
 }
 
+/// A document's region without its directives: a document with `%YAML`/`%TAG` lines starts
+/// there, and its text follows its `---` line. Under an item's `- ` they would be content.
+fn without_directives(region: &str) -> &str {
+    let text = region.strip_prefix('\u{feff}').unwrap_or(region);
+    if !text.starts_with('%') {
+        return region;
+    }
+    let mut at = 0;
+    for line in lines_inclusive(text) {
+        if line.starts_with("---") {
+            return &text[at..];
+        }
+        at += line.len();
+    }
+    region
+}
+
 /// The package as a ResourceList, documents in order, `function_config` (a config file's
 /// text) as the functionConfig.
 pub fn resource_list(docs: &[Document], function_config: Option<&str>) -> String {
@@ -148,8 +166,7 @@ pub fn resource_list(docs: &[Document], function_config: Option<&str>) -> String
     if let Some(config) = function_config {
         // A config file may open with `---` (or close with `...`); under a key they would be
         // content, not markers.
-        let body: String = config
-            .split_inclusive('\n')
+        let body: String = lines_inclusive(config)
             .filter(|line| !matches!(line.trim_end(), "---" | "..."))
             .collect();
         out.push_str("functionConfig:\n");
@@ -161,7 +178,7 @@ pub fn resource_list(docs: &[Document], function_config: Option<&str>) -> String
 /// Appends `text` as a block node under `first` (`- ` or two spaces): two more spaces on
 /// every non-empty line keep block scalars intact.
 fn push_indented(out: &mut String, text: &str, first: &str) {
-    for (i, line) in text.split_inclusive('\n').enumerate() {
+    for (i, line) in lines_inclusive(text).enumerate() {
         if i == 0 {
             out.push_str(first);
         } else if !line.trim_end_matches(['\r', '\n']).is_empty() {
@@ -169,7 +186,7 @@ fn push_indented(out: &mut String, text: &str, first: &str) {
         }
         out.push_str(line);
     }
-    if !out.ends_with('\n') {
+    if !ends_with_line_break(out) {
         out.push('\n');
     }
 }
@@ -351,4 +368,45 @@ pub fn document_text(value: &Value, style: &EmitStyle) -> String {
         });
     }
     emit::document(&value, style)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_document_with_directives_is_read_without_them() {
+        let dir = std::env::temp_dir().join(format!("an-package-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("a scratch directory");
+        let file =
+            "\u{feff}%YAML 1.2\n# c\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n";
+        std::fs::write(dir.join("a.yaml"), file).expect("written");
+        let docs = read(&dir, &Limits::default());
+        let _ = std::fs::remove_dir_all(&dir);
+        let docs = docs.expect("reads");
+        assert_eq!(docs.len(), 1);
+        assert_eq!(
+            docs[0].text,
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n"
+        );
+    }
+
+    #[test]
+    fn documents_with_bare_cr_line_breaks_are_indented_line_by_line() {
+        let doc = |text: &str| Document {
+            path: "a.yaml".into(),
+            index: 0,
+            text: text.into(),
+        };
+        let docs = [doc(
+            "apiVersion: v1\rkind: ConfigMap\rmetadata:\r  name: a\r",
+        )];
+        let text = resource_list(&docs, Some("kind: X\rmetadata:\r  name: c\r"));
+        let list = read_resource_list(&text, "test", &Limits::default()).expect("reads");
+        assert_eq!(list.items.len(), 1);
+        assert_eq!(list.items[0].fields.kind, "ConfigMap");
+        assert_eq!(list.items[0].fields.name, "a");
+        assert!(list.function_config.is_some());
+    }
 }

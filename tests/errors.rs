@@ -104,6 +104,18 @@ fn invalid_utf8() {
 }
 
 #[test]
+fn invalid_utf8_after_bare_cr_line_breaks() {
+    // YAML counts a lone CR as a line break; the location must too.
+    let mut input = format!("{RL}items:\r- kind: A\r  metadata: {{name: \"").into_bytes();
+    input.extend_from_slice(b"\xff\"}\r");
+    assert_fails(
+        &input,
+        &[],
+        "stdin:5:21: invalid UTF-8 (hint: YAML must be UTF-8; re-encode the file)",
+    );
+}
+
+#[test]
 fn input_over_the_size_limit() {
     let input = format!("{RL}items: []\n");
     assert_fails(

@@ -22,6 +22,7 @@ use crate::resource_list::{
     read_resource_list, Envelope, Format as ListFormat, Item, ResourceList,
 };
 use crate::results::KrmResult;
+use crate::yaml::lines::lines_inclusive;
 
 /// The label that names an app on its appliers, unless `--app-label` says otherwise.
 pub const DEFAULT_APP_LABEL: &str = "app.kubernetes.io/name";
@@ -198,8 +199,7 @@ pub fn item_value(list: &ResourceList<'_>, item: &Item<'_>, limits: &Limits) -> 
             None => raw.to_string(),
         },
     };
-    let indented: String = body
-        .split_inclusive('\n')
+    let indented: String = lines_inclusive(&body)
         .map(|line| format!("  {line}"))
         .collect();
     let text = format!(
@@ -511,5 +511,23 @@ fn diff_paths(old: &Value, new: &Value, path: String, out: &mut Vec<String>) {
         }
         (a, b) if a != b => out.push(format!("{path} changes from {a} to {b}")),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resource_list::read_resource_list;
+
+    #[test]
+    fn an_item_with_bare_cr_line_breaks_reads_again_whole() {
+        let src = "apiVersion: config.kubernetes.io/v1\rkind: ResourceList\ritems:\r\
+                   - kind: A\r  metadata:\r    name: a\r  data: |\r    x\r";
+        let list = read_resource_list(src, "test", &Limits::default()).expect("reads");
+        let value = item_value(&list, &list.items[0], &Limits::default());
+        assert_eq!(
+            value,
+            Some(serde_json::json!({"kind": "A", "metadata": {"name": "a"}, "data": "x\n"}))
+        );
     }
 }

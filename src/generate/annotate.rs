@@ -4,6 +4,7 @@
 //! else of it changes.
 
 use crate::resource_list::{AnnotationSlot, Item, ItemPatch};
+use crate::yaml::lines::at_line_start;
 use crate::yaml::scalar::write_scalar_str;
 
 pub const APP_ANNOTATION: &str = "event.toolkit.fluxcd.io/app";
@@ -53,7 +54,7 @@ pub fn stamp(
     // A new line can only start at a line start; at the very end of an input without a final
     // line break, start one first.
     let line_start = |at: usize| {
-        if at > 0 && !source[..at].ends_with('\n') {
+        if !at_line_start(source, at) {
             nl
         } else {
             ""

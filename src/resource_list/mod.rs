@@ -48,8 +48,14 @@ pub enum ItemsContainer {
         open: usize,
         close: usize,
     },
-    /// `items:` with no value or `null`: the value's bytes are replaced when items are added.
-    Null { replace: Range<usize> },
+    /// `items:` with no value or `null`: the value's bytes (tag included) are replaced when
+    /// items are added. The value's anchor, if any, moves to the new sequence; `colon` is false
+    /// for an explicit key with no value indicator at all (`? items`).
+    Null {
+        replace: Range<usize>,
+        anchor: Option<Range<usize>>,
+        colon: bool,
+    },
     /// No `items` key at all.
     Missing,
     /// Documents of a YAML stream; `end` is the end of the input.
@@ -100,6 +106,10 @@ pub struct Item<'a> {
     /// (`AppNotifications`), which are read in full; other items keep just their fields.
     pub node: Option<Rc<Node<'a>>>,
     pub fields: ItemFields<'a>,
+    /// Its text ends with a block scalar (`|`, `>+`…), which would take in blank lines, and
+    /// comment lines indented like its content, that come to follow it (see removal in
+    /// `splice`).
+    pub ends_in_block_scalar: bool,
 }
 
 /// A parsed input. Borrows the input text; the splicer copies from it.

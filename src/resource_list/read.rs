@@ -17,6 +17,7 @@ use super::fields::{
 };
 use super::layout::{
     block_scalar_end, detect_line_ending, find_dash, item_end, line_end_after, line_start,
+    tokens_between,
 };
 use super::{Envelope, Format, Item, ItemsContainer, Layout, ResourceList, RootInsert};
 use crate::limits::Limits;
@@ -78,11 +79,13 @@ pub fn read_stream<'a>(
                         }
                         let node = events.read_item((event, span))?;
                         let end = events.item_end();
+                        let block_scalar = events.pending_block.is_some();
                         items.push(make_item(
                             items.len(),
                             region_start..end,
                             span.line as usize,
                             node,
+                            block_scalar,
                             limits,
                         ));
                     }
@@ -111,6 +114,7 @@ pub fn read_stream<'a>(
             _ => {}
         }
     }
+    let end = stream_end(source, items.last().map_or(0, |i| i.region.end));
     Ok(ResourceList {
         source,
         format: Format::Yaml,
@@ -122,7 +126,7 @@ pub fn read_stream<'a>(
             key_col: item_col,
         },
         items,
-        container: ItemsContainer::Stream { end: source.len() },
+        container: ItemsContainer::Stream { end },
         function_config: None,
         results: None,
         root_insert: RootInsert::Block {
@@ -130,6 +134,19 @@ pub fn read_stream<'a>(
             key_col: 0,
         },
     })
+}
+
+/// Where new documents go: at the end, but before a last line of bare indentation that the
+/// input ends without a line break, unless it is content of the last document. After a kept
+/// block scalar (`|+`), the line break that text written after such a line needs would make
+/// it one more kept line.
+fn stream_end(source: &str, last_item_end: usize) -> usize {
+    let last = line_start(source, source.len());
+    if last >= last_item_end && source[last..].bytes().all(|b| b == b' ' || b == b'\t') {
+        last
+    } else {
+        source.len()
+    }
 }
 
 /// Where the document whose `---` is at `marker` starts: at its directives (`%YAML`, `%TAG`)
@@ -142,7 +159,11 @@ fn directives_before(source: &str, marker: usize) -> usize {
     let mut directives = false;
     while start > 0 {
         let previous = line_start(source, start - 1);
-        let line = &source[previous..start];
+        let mut line = &source[previous..start];
+        if previous == 0 {
+            // A byte order mark comes before everything, directives included.
+            line = line.strip_prefix('\u{feff}').unwrap_or(line);
+        }
         let trimmed = line.trim();
         if line.starts_with('%') {
             directives = true;
@@ -183,6 +204,7 @@ fn make_item<'a>(
     region: std::ops::Range<usize>,
     line: usize,
     read: ReadItem<'a>,
+    ends_in_block_scalar: bool,
     limits: &Limits,
 ) -> Item<'a> {
     let (fields, node) = match read {
@@ -203,15 +225,18 @@ fn make_item<'a>(
         line,
         node,
         fields,
+        ends_in_block_scalar,
     }
 }
 
-/// The position just after the `:` that follows a mapping key ending at `key_end` (quoted JSON
-/// keys end at their closing quote; plain keys right before the colon).
-fn after_colon(src: &str, key_end: usize) -> usize {
-    src[key_end..]
-        .find(':')
-        .map_or(key_end, |colon| key_end + colon + 1)
+/// The position just after the `:` that introduces the value of a mapping key whose text ends
+/// at `key_end`, the value's first token being at `value_at` (an empty value may sit at the
+/// `:` itself). `None` for an explicit key with no `:` (`? items` alone).
+fn value_indicator(src: &str, key_end: usize, value_at: usize) -> Option<usize> {
+    let to = (value_at + 1).min(src.len());
+    tokens_between(src, key_end.min(to), to)
+        .find(|&(_, b)| b == b':')
+        .map(|(colon, _)| colon + 1)
 }
 
 /// What reading an item gave: a captured node, or a node of the rest plus metadata read on the
@@ -257,10 +282,14 @@ struct Events<'a> {
     /// End of the last scalar, alias or flow collection read: where an item's text ends.
     content_end: usize,
     /// The span of the last scalar read when it was a block scalar: its true end is worked
-    /// out only if an item ends with it (see [`block_scalar_end`]).
-    pending_block: Option<(usize, usize)>,
-    /// Start of the `&anchor` of the node event read last, if it had one.
-    last_anchor_start: Option<usize>,
+    /// out only if an item ends with it (see [`block_scalar_end`]); the flag says the span
+    /// starts at its header (no content lines).
+    pending_block: Option<(usize, usize, bool)>,
+    /// Where the block item being read starts, and the column of its `-` (see
+    /// [`Events::empty_scalar`]).
+    item: Option<(usize, usize)>,
+    /// Where the `&anchor` of the node event read last is, if it had one.
+    last_anchor: Option<(usize, usize)>,
     peeked: Option<(Event<'a>, Span)>,
     max_depth: usize,
     alias_budget: usize,
@@ -305,7 +334,8 @@ impl<'a> Events<'a> {
             anchors: HashMap::new(),
             content_end: 0,
             pending_block: None,
-            last_anchor_start: None,
+            item: None,
+            last_anchor: None,
             peeked: None,
             max_depth: limits.max_depth,
             alias_budget: limits.max_alias_expansion,
@@ -334,10 +364,16 @@ impl<'a> Events<'a> {
         loop {
             let (event, span) = self.raw_next()?;
             match event {
-                Event::Anchor(..) => self.last_anchor_start = Some(span.start),
-                Event::Scalar(_, ScalarStyle::Literal | ScalarStyle::Folded, ..) => {
+                Event::Anchor(..) => self.last_anchor = Some((span.start, span.end)),
+                Event::Scalar(ref text, ScalarStyle::Literal | ScalarStyle::Folded, ..) => {
                     self.content_end = span.end;
-                    self.pending_block = Some((span.start, span.end));
+                    // Only line breaks: no content lines, and the span starts at the header.
+                    let at_header = text.bytes().all(|b| b == b'\n');
+                    self.pending_block = Some((span.start, span.end, at_header));
+                    return Ok((event, span));
+                }
+                Event::Scalar(..) if span.start == span.end => {
+                    self.empty_scalar(span.start);
                     return Ok((event, span));
                 }
                 Event::Scalar(..) | Event::Alias(_) => {
@@ -359,6 +395,43 @@ impl<'a> Events<'a> {
         }
     }
 
+    /// An empty plain scalar (`key:`, `: value`, `? key` alone, `- ` alone) has no text, and
+    /// its zero-length span says little: it sits at the `:` after an empty key or value, after
+    /// the node's tag or anchor, or at the next token, which may belong to the next item. What
+    /// ends with it is the indicator or property that stands for it: the last thing before
+    /// its position that is not white space or a comment, or the `:` at its position.
+    ///
+    /// The next token may also belong to the mapping that holds the item (`? key` with no
+    /// value ending the item, then the root's `: value`), and so may what comes before it: a
+    /// token of the item's text at or left of its `-` is not the item's.
+    fn empty_scalar(&mut self, at: usize) {
+        let from = self.content_end.min(at);
+        let outside = |i: usize| {
+            self.item
+                .is_some_and(|(start, dash)| i >= start && i - line_start(self.src, i) <= dash)
+        };
+        let mut last = None;
+        let mut left = false;
+        for (i, _) in tokens_between(self.src, from, at) {
+            if outside(i) {
+                left = true;
+                break;
+            }
+            last = Some(i + 1);
+        }
+        if !left && !outside(at) && self.src.as_bytes().get(at) == Some(&b':') {
+            last = Some(at + 1);
+        }
+        // Nothing of its own before the next token (`? key` with no value): the content, and
+        // a pending block scalar's end, stay as they were.
+        if let Some(end) = last {
+            if end > self.content_end {
+                self.content_end = end;
+                self.pending_block = None;
+            }
+        }
+    }
+
     /// Where the item read last ends: the end of its last content line.
     fn item_end(&self) -> usize {
         item_end(self.src, self.content_end())
@@ -367,7 +440,7 @@ impl<'a> Events<'a> {
     /// End of the last scalar, alias or flow collection read: where an item's text ends.
     fn content_end(&self) -> usize {
         match self.pending_block {
-            Some((start, end)) => block_scalar_end(self.src, start, end),
+            Some((start, end, at_header)) => block_scalar_end(self.src, start, end, at_header),
             None => self.content_end,
         }
     }
@@ -911,8 +984,12 @@ impl<'a> ListReader<'a> {
                 return Err(events.error_at(ReadErrorKind::DuplicateKey { key }, &span));
             }
             self.seen_keys.push(key.clone());
-            // Past the `:` indicator, where a value's replacement text may start.
-            let key_end = after_colon(self.src, span.end);
+            // Where the value's replacement text may start is worked out from here.
+            let key_end = if key == "items" {
+                events.content_end()
+            } else {
+                span.end
+            };
             let value = events.next()?;
             match key.as_str() {
                 "apiVersion" => {
@@ -954,9 +1031,13 @@ impl<'a> ListReader<'a> {
         &mut self,
         events: &mut Events<'a>,
         first: Ev<'a>,
-        key_end: usize,
+        key_text_end: usize,
     ) -> Result<(), ReadError> {
         let (event, span) = first;
+        // Past the `:` indicator, where a value's replacement text may start.
+        let value_at = span.tag_start.map_or(span.start, |tag| tag.min(span.start));
+        let indicator = value_indicator(self.src, key_text_end, value_at);
+        let key_end = indicator.unwrap_or(key_text_end);
         match event {
             Event::SequenceStart(style, ..) => {
                 let block = style == granit_parser::StructureStyle::Block;
@@ -983,18 +1064,24 @@ impl<'a> ListReader<'a> {
                     self.read_one_item(events, (event, span), block)?;
                 }
             }
-            Event::Scalar(ref text, ScalarStyle::Plain, ..)
+            Event::Scalar(ref text, ScalarStyle::Plain, anchor, _)
                 if text.is_empty() || text == "null" || text == "~" =>
             {
-                // `items:` with nothing after it is a null with an empty span (before the
-                // colon): the value to replace is then nothing, right after the colon.
-                let value_end = if text.is_empty() || span.start == span.end {
-                    key_end
+                // The whole value goes, tag included (`items: !!null`), up to where the
+                // reader's content ends after it: `items:` alone ends at its colon.
+                let value_end = events.content_end.max(key_end);
+                // An anchor stays, on the sequence that replaces the null.
+                let anchor = if anchor != 0 {
+                    events.last_anchor = None;
+                    events.peek()?;
+                    events.last_anchor.take().map(|(start, end)| start..end)
                 } else {
-                    span.end.max(key_end)
+                    None
                 };
                 self.container = ItemsContainer::Null {
                     replace: key_end..value_end,
+                    anchor,
+                    colon: indicator.is_some(),
                 };
                 Ok(())
             }
@@ -1036,20 +1123,23 @@ impl<'a> ListReader<'a> {
         if let Some(tag) = span.tag_start {
             node_start = node_start.min(tag);
         }
+        // Known before the first event inside the item is read (the peek below reads one).
+        let dash = block.then(|| find_dash(self.src, node_start).unwrap_or(node_start));
+        events.item = dash.map(|dash| (node_start, dash - line_start(self.src, dash)));
         let is_mapping = matches!(event, Event::MappingStart(..));
-        events.last_anchor_start = None;
+        events.last_anchor = None;
         if is_mapping {
             // The anchor event of this node follows it; peeking surfaces it.
             events.peek()?;
         }
-        if let Some(anchor) = events.last_anchor_start.take() {
+        if let Some((anchor, _)) = events.last_anchor.take() {
             node_start = node_start.min(anchor);
         }
         let line = span.line as usize;
         let col = span.col as usize;
         let node = events.read_item((event, span))?;
-        let region = if block {
-            let dash = find_dash(self.src, node_start).unwrap_or(node_start);
+        events.item = None;
+        let region = if let Some(dash) = dash {
             let start = line_start(self.src, dash);
             if index == 0 {
                 self.item_col = dash - start;
@@ -1062,8 +1152,15 @@ impl<'a> ListReader<'a> {
             }
             node_start..events.content_end()
         };
-        self.items
-            .push(make_item(index, region, line, node, &self.limits));
+        let block_scalar = events.pending_block.is_some();
+        self.items.push(make_item(
+            index,
+            region,
+            line,
+            node,
+            block_scalar,
+            &self.limits,
+        ));
         Ok(())
     }
 

@@ -6,8 +6,10 @@ use std::ops::Range;
 
 use serde_json::Value;
 
+use super::layout::line_end_after;
 use super::{Envelope, Format, ItemsContainer, ResourceList, RootInsert};
 use crate::yaml::emit::{self, EmitStyle};
+use crate::yaml::lines::{at_line_start, lines_inclusive};
 
 /// What the function changes in the list.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -96,8 +98,14 @@ impl<'l, 'a> Splice<'l, 'a> {
 
     /// Inserts at `at`, starting a new line first if `at` is in the middle of one.
     fn insert_lines(&mut self, at: usize, text: String) {
-        let src = self.list.source.as_bytes();
-        let text = if at > 0 && src[at - 1] != b'\n' {
+        // A removal may have taken the lines after the last item (see `region_edits`): the
+        // same text then goes where the removal starts.
+        let at = self
+            .patches
+            .iter()
+            .find(|p| p.range.start < at && at < p.range.end && p.text.is_empty())
+            .map_or(at, |p| p.range.start);
+        let text = if !at_line_start(self.list.source, at) {
             format!("{}{text}", self.nl())
         } else {
             text
@@ -140,9 +148,44 @@ impl<'l, 'a> Splice<'l, 'a> {
                 open,
                 close,
             } => self.flow_items(edits, *key_end, *open, *close),
-            ItemsContainer::Null { replace } => {
-                let text = self.new_block_items(&edits.append);
-                self.patch(replace.clone(), text);
+            ItemsContainer::Null {
+                replace,
+                anchor,
+                colon,
+            } => {
+                if edits.append.is_empty() {
+                    return;
+                }
+                let mut text = String::new();
+                if !colon {
+                    // `? items` alone: the value indicator goes on a line of its own, at the
+                    // key's column.
+                    text.push_str(self.nl());
+                    text.push_str(&" ".repeat(list.layout.key_col));
+                    text.push(':');
+                }
+                if let Some(anchor) = anchor {
+                    text.push(' ');
+                    text.push_str(&list.source[anchor.clone()]);
+                }
+                if matches!(list.root_insert, RootInsert::Flow { .. }) {
+                    // A flow (JSON) root cannot hold a block sequence.
+                    text.push(' ');
+                    let items = Value::Array(edits.append.clone());
+                    text.push_str(&self.json_item(&items, list.layout.key_col));
+                    self.patch(replace.clone(), text);
+                } else {
+                    // The items start on the next line, so a comment after the null stays on
+                    // the key's line.
+                    self.patch(replace.clone(), text);
+                    let col = list.layout.key_col;
+                    let items = edits
+                        .append
+                        .iter()
+                        .map(|v| self.block_item(v, col))
+                        .collect();
+                    self.insert_lines(line_end_after(list.source, replace.end), items);
+                }
             }
             ItemsContainer::Missing => {
                 if !edits.append.is_empty() {
@@ -154,9 +197,39 @@ impl<'l, 'a> Splice<'l, 'a> {
 
     /// Removals and in-place replacements of items that have a region of their own.
     fn region_edits(&mut self, edits: &Edits, render: impl Fn(&Self, &Value) -> String) {
-        for &index in &edits.remove {
-            let region = self.list.items[index].region.clone();
-            self.patch(region, String::new());
+        let items = &self.list.items;
+        let mut removed = edits.remove.clone();
+        removed.sort_unstable();
+        removed.dedup();
+        // Removing an item puts what followed it right after what preceded it. After a block
+        // scalar, the blank lines and deeper comment lines that followed the removed item would
+        // become the scalar's content (kept lines of `|+`): they go with the item. `open` says
+        // the text before the current removal ends in such a scalar.
+        let mut open = false;
+        let mut last_removed: Option<(usize, usize)> = None;
+        for index in removed {
+            let Some(item) = items.get(index) else {
+                continue;
+            };
+            let before = index.checked_sub(1).map(|i| &items[i]);
+            open = match (before, last_removed) {
+                (None, _) => false,
+                (Some(_), Some((i, end))) if i + 1 == index => open && end == item.region.start,
+                (Some(prev), _) => {
+                    prev.ends_in_block_scalar
+                        && is_blank(&self.list.source[prev.region.end..item.region.start])
+                }
+            };
+            let limit = items
+                .get(index + 1)
+                .map_or(self.list.source.len(), |next| next.region.start);
+            let end = if open {
+                self.scalar_tail(item.region.end, limit)
+            } else {
+                item.region.end
+            };
+            self.patch(item.region.start..end, String::new());
+            last_removed = Some((index, end));
         }
         for (index, value) in &edits.replace {
             let item = &self.list.items[*index];
@@ -168,6 +241,25 @@ impl<'l, 'a> Splice<'l, 'a> {
             }
             self.patch(item.region.clone(), text);
         }
+    }
+
+    /// The end of the lines from `from` (a line start) up to `limit` that a block scalar ending
+    /// right before them would take in: blank lines, and comment lines deeper than the items
+    /// (a block scalar in an item is indented deeper than the item's `-`).
+    fn scalar_tail(&self, from: usize, limit: usize) -> usize {
+        let src = self.list.source;
+        let col = self.list.layout.item_col;
+        let mut end = from;
+        for line in lines_inclusive(&src[from..limit]) {
+            let text = line.trim_start_matches([' ', '\t']);
+            let indent = line.len() - text.len();
+            let blank = text.trim_end_matches(['\r', '\n']).is_empty();
+            if !(blank || (text.starts_with('#') && indent > col)) {
+                break;
+            }
+            end += line.len();
+        }
+        end
     }
 
     fn block_item(&self, value: &Value, col: usize) -> String {
@@ -369,4 +461,67 @@ fn patched(src: &str, region: Range<usize>, item: usize, patches: &[ItemPatch]) 
 fn whitespace_of(s: &str) -> &str {
     let trimmed = s.trim_start_matches(|c: char| c != ' ' && c != '\n' && c != '\r' && c != '\t');
     &trimmed[..trimmed.len() - trimmed.trim_start().len()]
+}
+
+/// Whether `text` is only blank lines (spaces, tabs, line breaks).
+fn is_blank(text: &str) -> bool {
+    text.bytes()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::limits::Limits;
+    use crate::resource_list::read_resource_list;
+
+    fn removed(src: &str, remove: &[usize]) -> String {
+        let list = read_resource_list(src, "test", &Limits::default()).expect("reads");
+        let edits = Edits {
+            remove: remove.to_vec(),
+            ..Edits::default()
+        };
+        Splice::new(&list).write(&edits)
+    }
+
+    #[test]
+    fn removed_items_after_a_block_scalar_take_the_lines_it_would_take_in() {
+        let head = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n";
+        // Two items in a row, then blank lines and a comment of the root, which stays.
+        let src = format!("{head}- a: |+\n    x\n- b: 1\n\n- c: 2\n\n    # deep\n# root\nfoo: 1\n");
+        assert_eq!(
+            removed(&src, &[2, 1]),
+            format!("{head}- a: |+\n    x\n# root\nfoo: 1\n")
+        );
+        // A shallow comment ends the scalar: what follows it stays.
+        let src = format!("{head}- a: |\n    x\n- b: 1\n# about c\n\n- c: 2\n");
+        assert_eq!(
+            removed(&src, &[1]),
+            format!("{head}- a: |\n    x\n# about c\n\n- c: 2\n")
+        );
+        // No block scalar before: the gap stays as it was.
+        let src = format!("{head}- a: 1\n- b: 1\n\n    # deep\n- c: 2\n");
+        assert_eq!(
+            removed(&src, &[1]),
+            format!("{head}- a: 1\n\n    # deep\n- c: 2\n")
+        );
+    }
+
+    #[test]
+    fn text_added_after_a_removal_that_took_the_last_lines_goes_where_it_started() {
+        // Stale Alerts removed, new ones appended and results set, as the function does.
+        let head = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n";
+        let src = format!("{head}- a: |+\n    x\n- b: 1\n\n");
+        let list = read_resource_list(&src, "test", &Limits::default()).expect("reads");
+        let edits = Edits {
+            remove: vec![1],
+            append: vec![serde_json::json!({"c": 3})],
+            results: Some(vec![serde_json::json!({"message": "m"})]),
+            ..Edits::default()
+        };
+        assert_eq!(
+            Splice::new(&list).write(&edits),
+            format!("{head}- a: |+\n    x\n- c: 3\nresults:\n- message: m\n")
+        );
+    }
 }

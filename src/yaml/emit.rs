@@ -14,6 +14,8 @@ use super::scalar;
 pub enum LineEnding {
     Lf,
     CrLf,
+    /// A CR on its own (old Mac files; YAML reads it as a line break).
+    Cr,
 }
 
 impl LineEnding {
@@ -21,6 +23,7 @@ impl LineEnding {
         match self {
             LineEnding::Lf => "\n",
             LineEnding::CrLf => "\r\n",
+            LineEnding::Cr => "\r",
         }
     }
 }

@@ -1,6 +1,8 @@
 //! YAML pieces the engine needs besides the parser: scalar resolution and quoting rules
-//! ([`scalar`]) and the emitter for generated objects ([`emit`]).
+//! ([`scalar`]), the emitter for generated objects ([`emit`]), and where lines start and end
+//! ([`lines`]).
 
 pub mod emit;
+pub mod lines;
 pub mod scalar;
 pub mod tree;
