@@ -180,11 +180,31 @@ fn main() -> ExitCode {
     match run() {
         // Everything is written: exit now instead of freeing a large input item by item.
         Ok(code) => std::process::exit(code),
+        // The reader went away (`report … | head`): nothing is left to say to anyone, and a
+        // message about it would only be noise, as in every Unix filter.
+        Err(err) if is_broken_pipe(&err) => ExitCode::from(exit::OK as u8),
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::from(exit::FUNCTION_ERROR as u8)
         }
     }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Writes to stdout, returning the error (`println!` would panic on a closed pipe).
+fn print_stdout(text: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .context("writing stdout")
 }
 
 fn run() -> Result<i32> {
@@ -249,7 +269,7 @@ fn run() -> Result<i32> {
                 SchemaFormat::JsonSchema => app_notifications::config::json_schema(),
                 SchemaFormat::Openapi => app_notifications::config::openapi_v3(),
             };
-            println!("{}", serde_json::to_string_pretty(&schema)?);
+            print_stdout(&format!("{}\n", serde_json::to_string_pretty(&schema)?))?;
             Ok(exit::OK)
         }
         Some(Command::Render {
@@ -283,7 +303,7 @@ fn audit_packages(
             }
         })?;
         if let Some(text) = text {
-            print!("{text}");
+            print_stdout(&text)?;
         }
         for result in &problems {
             eprintln!("{}", result.to_line());

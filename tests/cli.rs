@@ -260,3 +260,40 @@ fn quickstart_example_gives_its_expected_output() {
     let again = run(&mut bin(), out.stdout.as_bytes());
     assert_eq!(again.stdout, expected);
 }
+
+/// A reader that stops early (`schema | head -1`) closes the pipe: every command that prints
+/// ends quietly with exit 0 instead of panicking or reporting the closed pipe.
+#[test]
+fn a_closed_stdout_ends_printing_commands_quietly() {
+    let package = root().join("examples/package");
+    let quickstart = std::fs::read(root().join("examples/quickstart/resource-list.yaml")).unwrap();
+    let cases: [(&[&str], &[u8]); 4] = [
+        (&["schema"], b""),
+        (
+            &["report", "--format", "svg", package.to_str().unwrap()],
+            b"",
+        ),
+        (&["render", package.to_str().unwrap()], b""),
+        (&[], &quickstart),
+    ];
+    for (args, stdin) in cases {
+        let mut child = bin()
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Closing the only read end before the child writes makes its first write fail.
+        drop(child.stdout.take());
+        let mut input = child.stdin.take().unwrap();
+        let _ = input.write_all(stdin);
+        drop(input);
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("writing stdout"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("Broken pipe"), "{args:?}: {stderr}");
+    }
+}
