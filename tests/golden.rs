@@ -26,6 +26,8 @@
 //! then read every changed file against DESIGN.md before committing: a golden file is only as
 //! good as the review of its content.
 
+mod support;
+
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -87,36 +89,6 @@ fn io_files(case: &Path) -> (PathBuf, PathBuf) {
     panic!("{}: no input.yaml or input.json", case.display());
 }
 
-/// Where two outputs first differ, with a few lines of context, so a failure is readable
-/// without a diff tool.
-fn first_difference(expected: &[u8], actual: &[u8]) -> String {
-    let expected = String::from_utf8_lossy(expected);
-    let actual = String::from_utf8_lossy(actual);
-    let e: Vec<&str> = expected.split_inclusive('\n').collect();
-    let a: Vec<&str> = actual.split_inclusive('\n').collect();
-    let line = e
-        .iter()
-        .zip(&a)
-        .position(|(x, y)| x != y)
-        .unwrap_or(e.len().min(a.len()));
-    let context = |lines: &[&str]| {
-        lines
-            .iter()
-            .enumerate()
-            .skip(line.saturating_sub(3))
-            .take(7)
-            .map(|(i, l)| format!("{:>5} | {}", i + 1, l.trim_end_matches('\n')))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
-    format!(
-        "first difference at line {}\n--- expected\n{}\n--- actual\n{}",
-        line + 1,
-        context(&e),
-        context(&a)
-    )
-}
-
 fn read_optional(path: &Path) -> Option<Vec<u8>> {
     fs::read(path).ok()
 }
@@ -145,7 +117,7 @@ fn check(case: &Path, update: bool) -> Vec<String> {
             Some(expected) => problems.push(format!(
                 "{name}: stdout differs from {}\n{}",
                 expected_path.file_name().unwrap().to_string_lossy(),
-                first_difference(&expected, &got.stdout)
+                support::first_difference(&expected, &got.stdout, ["expected", "actual"])
             )),
             None => problems.push(format!(
                 "{name}: missing {} (run with UPDATE_GOLDEN=1, then review it)",
@@ -168,7 +140,7 @@ fn check(case: &Path, update: bool) -> Vec<String> {
         if expected_stderr != got.stderr {
             problems.push(format!(
                 "{name}: stderr differs from expected.stderr\n{}",
-                first_difference(&expected_stderr, &got.stderr)
+                support::first_difference(&expected_stderr, &got.stderr, ["expected", "actual"])
             ));
         }
     }
@@ -186,7 +158,7 @@ fn check(case: &Path, update: bool) -> Vec<String> {
         if again.stdout != got.stdout {
             problems.push(format!(
                 "{name}: not idempotent: a second run on the output changes it\n{}",
-                first_difference(&got.stdout, &again.stdout)
+                support::first_difference(&got.stdout, &again.stdout, ["first run", "second run"])
             ));
         }
     }

@@ -4,9 +4,10 @@
 //! These tests fail, never skip, when what they need is missing; the message says what to
 //! install or run (`bash tests/run.sh` does all of it).
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::SystemTime;
 
 use app_notifications::audit::{item_value, DEFAULT_APP_LABEL};
 use app_notifications::limits::Limits;
@@ -137,23 +138,6 @@ fn every_example_generates_what_its_host_does() {
     }
 }
 
-/// The newest modification time below `dir` (files only).
-fn newest(dir: &Path) -> SystemTime {
-    let mut newest = SystemTime::UNIX_EPOCH;
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if let Ok(modified) = path.metadata().and_then(|m| m.modified()) {
-                newest = newest.max(modified);
-            }
-        }
-    }
-    newest
-}
-
 /// The page in Debian's Chromium: examples, generated Alerts, results, the picture, errors
 /// placed on their lines, keyboard jumps, no console errors; a screenshot in
 /// target/playground.png.
@@ -176,7 +160,7 @@ fn the_playground_works_in_chromium() {
     let built = module.metadata().and_then(|m| m.modified()).unwrap();
     for source in ["src", "wasm/src"] {
         assert!(
-            newest(&root().join(source)) <= built,
+            support::newest_modification(&root().join(source)) <= built,
             "wasm/pkg is older than {source}/: run `bash wasm/build.sh` to test the current code"
         );
     }

@@ -24,7 +24,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
@@ -44,19 +44,6 @@ fn pkg() -> PathBuf {
 // ------------------------------------------------------------------------------------------
 // Prerequisites: fail, never skip.
 // ------------------------------------------------------------------------------------------
-
-/// The newest modification time of the files below `path` (or of `path` itself).
-fn newest(path: &Path) -> SystemTime {
-    let meta = fs::metadata(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    if !meta.is_dir() {
-        return meta.modified().unwrap();
-    }
-    fs::read_dir(path)
-        .unwrap()
-        .map(|entry| newest(&entry.unwrap().path()))
-        .max()
-        .unwrap_or(SystemTime::UNIX_EPOCH)
-}
 
 fn require_package() {
     static CHECKED: OnceLock<Result<(), String>> = OnceLock::new();
@@ -92,7 +79,7 @@ fn require_package() {
         ];
         let sources_time = sources
             .iter()
-            .map(|s| newest(&root().join(s)))
+            .map(|s| support::newest_modification(&root().join(s)))
             .max()
             .unwrap();
         for file in built {
@@ -714,37 +701,6 @@ fn suite() -> &'static Suite {
 // Comparing.
 // ------------------------------------------------------------------------------------------
 
-/// Where two outputs first differ, with a few lines of context.
-fn first_difference(expected: &[u8], actual: &[u8]) -> String {
-    let expected = String::from_utf8_lossy(expected);
-    let actual = String::from_utf8_lossy(actual);
-    let e: Vec<&str> = expected.split_inclusive('\n').collect();
-    let a: Vec<&str> = actual.split_inclusive('\n').collect();
-    let line = e
-        .iter()
-        .zip(&a)
-        .position(|(x, y)| x != y)
-        .unwrap_or(e.len().min(a.len()));
-    let context = |lines: &[&str]| {
-        lines
-            .iter()
-            .enumerate()
-            .skip(line.saturating_sub(2))
-            .take(5)
-            .map(|(i, l)| format!("{:>5} | {:?}", i + 1, l))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
-    format!(
-        "first difference at line {} ({} vs {} bytes)\n--- native\n{}\n--- wasm\n{}",
-        line + 1,
-        expected.len(),
-        actual.len(),
-        context(&e),
-        context(&a)
-    )
-}
-
 /// stderr with the numbers of `(os error N)` hidden: the one thing that differs by platform
 /// (ENOENT is 2 on Linux, 44 under WASI, and Windows has its own), in the messages of file
 /// errors that Rust's io::Error prints.
@@ -776,13 +732,13 @@ fn differences(name: &str, native: &Output, wasm: &Output) -> Vec<String> {
     if native.stdout != wasm.stdout {
         problems.push(format!(
             "{name}: stdout differs: {}",
-            first_difference(&native.stdout, &wasm.stdout)
+            support::first_difference(&native.stdout, &wasm.stdout, ["native", "wasm"])
         ));
     }
     if os_errors_hidden(&native.stderr) != os_errors_hidden(&wasm.stderr) {
         problems.push(format!(
             "{name}: stderr differs: {}",
-            first_difference(&native.stderr, &wasm.stderr)
+            support::first_difference(&native.stderr, &wasm.stderr, ["native", "wasm"])
         ));
     }
     problems

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -248,4 +249,53 @@ pub fn copy_dir(src: &Path, dst: &Path) {
             std::fs::copy(&path, &target).unwrap();
         }
     }
+}
+
+/// Where two outputs first differ, with a few lines of context (each line quoted, so a
+/// difference in whitespace or line endings shows), for failures readable without a diff tool.
+/// `names` label the two sides, e.g. `["expected", "actual"]`.
+pub fn first_difference(expected: &[u8], actual: &[u8], names: [&str; 2]) -> String {
+    let expected = String::from_utf8_lossy(expected);
+    let actual = String::from_utf8_lossy(actual);
+    let e: Vec<&str> = expected.split_inclusive('\n').collect();
+    let a: Vec<&str> = actual.split_inclusive('\n').collect();
+    let line = e
+        .iter()
+        .zip(&a)
+        .position(|(x, y)| x != y)
+        .unwrap_or(e.len().min(a.len()));
+    let context = |lines: &[&str]| {
+        lines
+            .iter()
+            .enumerate()
+            .skip(line.saturating_sub(3))
+            .take(7)
+            .map(|(i, l)| format!("{:>5} | {:?}", i + 1, l))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    format!(
+        "first difference at line {} ({} vs {} bytes)\n--- {}\n{}\n--- {}\n{}",
+        line + 1,
+        expected.len(),
+        actual.len(),
+        names[0],
+        context(&e),
+        names[1],
+        context(&a)
+    )
+}
+
+/// The newest modification time of the files below `path` (or of `path` itself): tests that
+/// load a build product (wasm/pkg) compare it with its sources' and say to rebuild.
+pub fn newest_modification(path: &Path) -> SystemTime {
+    let meta = std::fs::metadata(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    if !meta.is_dir() {
+        return meta.modified().unwrap();
+    }
+    std::fs::read_dir(path)
+        .unwrap()
+        .map(|entry| newest_modification(&entry.unwrap().path()))
+        .max()
+        .unwrap_or(SystemTime::UNIX_EPOCH)
 }
