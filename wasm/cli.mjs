@@ -53,6 +53,8 @@ function packageDir() {
 }
 
 let engine;
+/** The engine's WebAssembly memory, once loaded (its `buffer` changes when it grows). */
+let memory;
 
 /**
  * The engine, loaded once: the module is read and compiled off the main thread, so this
@@ -68,7 +70,7 @@ function loadEngine() {
       import(new URL('app_notifications.js', dir).href),
       readFile(new URL('app_notifications_bg.wasm', dir)).then((bytes) => WebAssembly.compile(bytes)),
     ]);
-    glue.initSync({ module });
+    ({ memory } = glue.initSync({ module }));
     return glue;
   })();
   // Awaited later (after stdin is read): a failure is reported then, not as unhandled now.
@@ -203,6 +205,54 @@ export function readFd(fd, cap, sizeHint = 0) {
   return buffer.subarray(0, length);
 }
 
+/**
+ * Reads stdin into the engine's memory (`reserveInput`): a regular file straight into it once
+ * the engine is loaded, a pipe into a JS buffer while the engine loads, copied in once.
+ * Resolves to the engine and the number of bytes read, at most `limit + 1` (one past the
+ * limit, so an oversized input is refused as native refuses it).
+ */
+async function readInputInPlace(loading, io, limit) {
+  const cap = limit + 1;
+  let stat = null;
+  try {
+    stat = fstatSync(io.fds.stdin);
+  } catch {
+    // No stdin at all: io.readInput reads nothing.
+  }
+  if (!stat?.isFile()) {
+    const bytes = await io.readInput(limit);
+    const glue = await loading;
+    return [glue, copyIn(glue, bytes)];
+  }
+  const glue = await loading;
+  const size = Math.max(1, Math.min(cap, stat.size + 1));
+  const address = glue.reserveInput(size);
+  const view = new Uint8Array(memory.buffer, address, size);
+  let length = 0;
+  for (;;) {
+    const read = readSync(io.fds.stdin, view, length, size - length, null);
+    if (read === 0) return [glue, length];
+    length += read;
+    if (length === size) break;
+  }
+  if (length >= cap) return [glue, length];
+  // The file grew while it was read: the rest as from a pipe, the start kept.
+  const head = Buffer.from(view.subarray(0, length));
+  const rest = readFd(io.fds.stdin, cap - length);
+  return [glue, copyIn(glue, Buffer.concat([head, rest]))];
+}
+
+function copyIn(glue, bytes) {
+  const address = glue.reserveInput(bytes.length);
+  new Uint8Array(memory.buffer, address, bytes.length).set(bytes);
+  return bytes.length;
+}
+
+/** A write that failed because the reader went away: the end of the output, not an error. */
+function isBrokenPipe(err) {
+  return err?.code === 'EPIPE';
+}
+
 /** Writes to a stream and waits until it is handed to the OS (no truncated output on pipes). */
 function writeStream(stream, data) {
   return new Promise((resolve, reject) => {
@@ -217,6 +267,7 @@ export function processIo() {
     fds: { stdin: 0, stdout: 1, stderr: 2 },
     readInput: readProcessStdin,
     writeStdout: (bytes) => writeStream(process.stdout, bytes),
+    writeStdoutSync: (bytes) => writeAll(1, bytes),
     writeStderr: (text) => writeStream(process.stderr, text),
   };
 }
@@ -228,6 +279,7 @@ export function fdIo({ env, stdin, stdout, stderr }) {
     fds: { stdin, stdout, stderr },
     readInput: async (limit) => readFd(stdin, limit + 1, fstatSync(stdin).size),
     writeStdout: async (bytes) => writeAll(stdout, bytes),
+    writeStdoutSync: (bytes) => writeAll(stdout, bytes),
     writeStderr: async (text) => writeAll(stderr, Buffer.from(text)),
   };
 }
@@ -235,15 +287,25 @@ export function fdIo({ env, stdin, stdout, stderr }) {
 function writeAll(fd, bytes) {
   let offset = 0;
   while (offset < bytes.length) {
-    offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    try {
+      offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    } catch (err) {
+      // A non-blocking pipe that is full (a parent may hand one over): wait for the reader.
+      if (err.code !== 'EAGAIN') throw err;
+      Atomics.wait(PAUSE, 0, 0, 1);
+    }
   }
 }
+
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 /** An outcome written as the native binary writes it: stdout first, then stderr. */
 async function emit(io, outcome) {
   try {
     await io.writeStdout(outcome.stdout);
   } catch (err) {
+    // As native: a reader that went away ends the run quietly.
+    if (isBrokenPipe(err)) return 0;
     await io.writeStderr(`error: writing stdout: ${err.message}\n`);
     return 1;
   }
@@ -284,10 +346,24 @@ export async function run(argv, io) {
     return runNative(argv, io);
   }
   const limit = parsed.limits.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES;
-  const loading = loadEngine();
-  const input = await io.readInput(limit);
-  const { runKrm } = await loading;
-  return emit(io, runKrm(input, { check: parsed.check, appLabel: parsed.appLabel, limits: parsed.limits }));
+  const [glue, length] = await readInputInPlace(loadEngine(), io, limit);
+  const options = { check: parsed.check, appLabel: parsed.appLabel, limits: parsed.limits };
+  let outcome;
+  try {
+    // Each piece is written from the engine's memory as it comes: no copy of the whole output.
+    outcome = glue.runKrmInPlace(length, options, (address, size) =>
+      io.writeStdoutSync(new Uint8Array(memory.buffer, address, size)),
+    );
+  } catch (err) {
+    if (isBrokenPipe(err)) return 0;
+    if (typeof err?.code !== 'string') throw err;
+    await io.writeStderr(`error: writing stdout: ${err.message}\n`);
+    return 1;
+  }
+  if (outcome.stderr) {
+    await io.writeStderr(outcome.stderr);
+  }
+  return outcome.exitCode;
 }
 
 /** Anything but a plain KRM run: the native command line, built for wasm32-wasip1. */
