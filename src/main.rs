@@ -13,7 +13,6 @@ use app_notifications::audit;
 use app_notifications::function::{self, exit, Mode, Outcome};
 use app_notifications::limits::Limits;
 use app_notifications::package;
-use app_notifications::playground;
 use app_notifications::results::has_errors;
 use app_notifications::yaml::emit::EmitStyle;
 
@@ -297,7 +296,7 @@ fn audit_packages(
             let Some(format) = report else {
                 return (function::check(list, limits, app_label), None);
             };
-            match playground::report_list(list, format, app_label, limits) {
+            match audit::report_list(list, format, app_label, limits) {
                 Ok(text) => (Vec::new(), Some(text)),
                 Err(results) => (results, None),
             }

@@ -531,3 +531,30 @@ mod tests {
         );
     }
 }
+
+/// The report of a read list in `format`: generation runs first, and its errors (configs that
+/// cannot be read or applied) are the answer instead of a picture that would be wrong. The
+/// command line's `report`, and the WASM `report` and `playground`, all draw through here.
+pub fn report_list(
+    list: &ResourceList<'_>,
+    format: Format,
+    app_label: &str,
+    limits: &Limits,
+) -> Result<String, Vec<KrmResult>> {
+    let generation = crate::generate::generate(list, limits.max_alias_expansion);
+    if crate::results::has_errors(&generation.results) {
+        return Err(generation.results);
+    }
+    Ok(draw_report(list, &generation, format, app_label, limits))
+}
+
+/// The report of a list whose generation has already run.
+pub fn draw_report(
+    list: &ResourceList<'_>,
+    generation: &Generation,
+    format: Format,
+    app_label: &str,
+    limits: &Limits,
+) -> String {
+    render_report(&audit(list, generation, app_label, limits), format)
+}

@@ -2,8 +2,8 @@
 //! stream) and a config (its own text) run through the KRM function, with every problem placed
 //! on a line of the text the user typed.
 //!
-//! The WASM exports `report` and `playground` call these, and `app-notifications report` calls
-//! [`report_list`], so every front end draws the same report from the same code.
+//! The WASM exports `report` and `playground` call these; like `app-notifications report`, they
+//! draw the picture with [`audit::report_list`], so every front end draws the same report.
 
 pub mod locate;
 
@@ -17,7 +17,7 @@ use crate::generate;
 use crate::limits::Limits;
 use crate::package::{self, Document};
 use crate::resource_list::{read_resource_list, read_stream, Item, ReadError, ResourceList};
-use crate::results::{has_errors, KrmResult};
+use crate::results::KrmResult;
 use crate::yaml::emit::EmitStyle;
 
 use locate::{locate, parse_field_path, LineColumn, Segment};
@@ -92,32 +92,6 @@ fn read_failure(err: &ReadError, origin: Origin, item: Option<usize>) -> Failure
     }
 }
 
-/// The report of a read list in `format`: generation runs first, and its errors (configs that
-/// cannot be read or applied) are the answer instead of a picture that would be wrong.
-pub fn report_list(
-    list: &ResourceList<'_>,
-    format: Format,
-    app_label: &str,
-    limits: &Limits,
-) -> Result<String, Vec<KrmResult>> {
-    let generation = generate::generate(list, limits.max_alias_expansion);
-    if has_errors(&generation.results) {
-        return Err(generation.results);
-    }
-    Ok(draw(list, &generation, format, app_label, limits))
-}
-
-fn draw(
-    list: &ResourceList<'_>,
-    generation: &generate::Generation,
-    format: Format,
-    app_label: &str,
-    limits: &Limits,
-) -> String {
-    let audit = audit::audit(list, generation, app_label, limits);
-    audit::render_report(&audit, format)
-}
-
 /// The report of a ResourceList (`input`, YAML or JSON). Unreadable input fails with its
 /// position; so do configs that cannot be applied, with every error in the message (one per
 /// line, as the command line prints them) and the first one's position.
@@ -129,7 +103,7 @@ pub fn report(
 ) -> Result<String, Failure> {
     let list = read_resource_list(input, Origin::Input.as_str(), limits)
         .map_err(|err| read_failure(&err, Origin::Input, None))?;
-    report_list(&list, format, app_label, limits).map_err(|results| {
+    audit::report_list(&list, format, app_label, limits).map_err(|results| {
         let errors: Vec<&KrmResult> = results
             .iter()
             .filter(|r| r.severity == crate::results::Severity::Error)
@@ -443,7 +417,13 @@ pub fn playground(
             .map(|object| package::document_text(object, &style))
             .collect::<Vec<_>>()
             .join("---\n");
-        answer.svg = Some(draw(list, &generation, Format::Svg, app_label, limits));
+        answer.svg = Some(audit::draw_report(
+            list,
+            &generation,
+            Format::Svg,
+            app_label,
+            limits,
+        ));
     }
     drop(outcome);
     answer.input = input;
