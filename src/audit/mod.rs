@@ -514,24 +514,6 @@ fn diff_paths(old: &Value, new: &Value, path: String, out: &mut Vec<String>) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::resource_list::read_resource_list;
-
-    #[test]
-    fn an_item_with_bare_cr_line_breaks_reads_again_whole() {
-        let src = "apiVersion: config.kubernetes.io/v1\rkind: ResourceList\ritems:\r\
-                   - kind: A\r  metadata:\r    name: a\r  data: |\r    x\r";
-        let list = read_resource_list(src, "test", &Limits::default()).expect("reads");
-        let value = item_value(&list, &list.items[0], &Limits::default());
-        assert_eq!(
-            value,
-            Some(serde_json::json!({"kind": "A", "metadata": {"name": "a"}, "data": "x\n"}))
-        );
-    }
-}
-
 /// The report of a read list in `format`: generation runs first, and its errors (configs that
 /// cannot be read or applied) are the answer instead of a picture that would be wrong. The
 /// command line's `report`, and the WASM `report` and `playground`, all draw through here.
@@ -557,4 +539,22 @@ pub fn draw_report(
     limits: &Limits,
 ) -> String {
     render_report(&audit(list, generation, app_label, limits), format)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resource_list::read_resource_list;
+
+    #[test]
+    fn an_item_with_bare_cr_line_breaks_reads_again_whole() {
+        let src = "apiVersion: config.kubernetes.io/v1\rkind: ResourceList\ritems:\r\
+                   - kind: A\r  metadata:\r    name: a\r  data: |\r    x\r";
+        let list = read_resource_list(src, "test", &Limits::default()).expect("reads");
+        let value = item_value(&list, &list.items[0], &Limits::default());
+        assert_eq!(
+            value,
+            Some(serde_json::json!({"kind": "A", "metadata": {"name": "a"}, "data": "x\n"}))
+        );
+    }
 }
