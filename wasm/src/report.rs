@@ -5,7 +5,6 @@
 
 use app_notifications::audit::{Format, DEFAULT_APP_LABEL};
 use app_notifications::playground::{self, Failure};
-use js_sys::Object;
 use wasm_bindgen::prelude::*;
 
 use crate::{json_value, set, ApiError, OptionsObject};
@@ -99,6 +98,14 @@ fn read_options(
     Ok((app_label, options.limits()?))
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// `ReportOptions` (TypeScript above); an extern type keeps the parameter optional in the
+    /// generated `.d.ts` (`options?: ReportOptions`).
+    #[wasm_bindgen(typescript_type = "ReportOptions")]
+    pub type ReportOptionsArg;
+}
+
 /// The coverage report of a ResourceList (YAML or JSON) in `format`, exactly as
 /// `app-notifications report --format <format>` prints it for the same objects. Throws an
 /// `InputError` when the list cannot be read or its configs cannot be applied, a `RangeError`
@@ -107,7 +114,7 @@ fn read_options(
 pub fn report(
     input: &str,
     #[wasm_bindgen(unchecked_param_type = "ReportFormat")] format: &str,
-    #[wasm_bindgen(unchecked_param_type = "ReportOptions")] options: Option<Object>,
+    options: Option<ReportOptionsArg>,
 ) -> Result<String, JsValue> {
     let Some(format) = Format::from_name(format) else {
         let names: Vec<&str> = Format::NAMES.iter().map(|(name, _)| *name).collect();
@@ -133,7 +140,7 @@ pub fn report(
 pub fn playground(
     resources: &str,
     config: &str,
-    #[wasm_bindgen(unchecked_param_type = "ReportOptions")] options: Option<Object>,
+    options: Option<ReportOptionsArg>,
 ) -> Result<JsValue, JsValue> {
     let (app_label, limits) = read_options(options.as_ref().map(AsRef::as_ref))?;
     let outcome = playground::playground(resources, config, &app_label, &limits)
