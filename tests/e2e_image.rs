@@ -5,6 +5,7 @@
 
 #[path = "e2e/common.rs"]
 mod common;
+mod support;
 
 use std::process::Command;
 

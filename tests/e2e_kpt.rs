@@ -12,6 +12,7 @@
 
 #[path = "e2e/common.rs"]
 mod common;
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -11,6 +11,7 @@
 
 #[path = "e2e/common.rs"]
 mod common;
+mod support;
 
 use std::path::Path;
 use std::process::Command;

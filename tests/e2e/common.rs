@@ -207,18 +207,7 @@ impl Drop for Scratch {
     }
 }
 
-pub fn copy_dir(src: &Path, dst: &Path) {
-    std::fs::create_dir_all(dst).unwrap();
-    for entry in std::fs::read_dir(src).unwrap() {
-        let path = entry.unwrap().path();
-        let target = dst.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
-}
+pub use crate::support::copy_dir;
 
 /// Every file below `dir` (relative path → content), sorted.
 pub fn snapshot(dir: &Path) -> Vec<(String, String)> {
