@@ -58,7 +58,6 @@ let WASI;
 async function wasiClass() {
   if (!WASI) {
     v8.setFlagsFromString('--no-turbo-fast-api-calls');
-    if (process.env.AN_BUDGET) v8.setFlagsFromString(`--wasm-tiering-budget=${process.env.AN_BUDGET}`);
     const emitWarning = process.emitWarning;
     process.emitWarning = function (warning, ...rest) {
       const type = typeof rest[0] === 'string' ? rest[0] : rest[0]?.type;
