@@ -7,6 +7,8 @@
 //! the checks below are a deliberately conservative superset of what any of them would resolve
 //! to a non-string or parse differently. When in doubt, we quote — quoting is always correct.
 
+use std::borrow::Cow;
+
 use serde_json::{Number, Value};
 
 /// Whether `s` may be written as a plain scalar, as a block mapping key or as a value in block
@@ -31,7 +33,11 @@ pub fn plain_is_safe(s: &str) -> bool {
     }
     // `: ` starts a mapping value and ` #` starts a comment, anywhere in a plain scalar; a
     // trailing `:` would read as `key:` when the scalar is itself a key.
-    if s.contains(": ") || s.contains(" #") || s.ends_with(':') {
+    let starts_value_or_comment = s
+        .as_bytes()
+        .windows(2)
+        .any(|pair| pair == b": " || pair == b" #");
+    if starts_value_or_comment || s.ends_with(':') {
         return false;
     }
     // Document markers: a key at column 0 that starts with `---`/`...` (then a blank) ends or
@@ -49,7 +55,13 @@ fn chars_are_safe(s: &str) -> bool {
         if c.is_ascii() {
             // Excluded: controls, DEL, tab (YAML separator), and the flow indicators `,[]{}`,
             // which end a plain scalar inside flow collections in every reader.
-            c.is_ascii_alphanumeric() || " !\"#$%&'()*+-./:;<=>?@\\^_`|~".contains(c)
+            c.is_ascii_alphanumeric()
+                || matches!(
+                    c,
+                    ' ' | '!' | '"' | '#' | '$' | '%' | '&' | '\'' | '(' | ')' | '*' | '+' | '-'
+                        | '.' | '/' | ':' | ';' | '<' | '=' | '>' | '?' | '@' | '\\' | '^'
+                        | '_' | '`' | '|' | '~'
+                )
         } else {
             non_ascii_is_safe(c)
         }
@@ -120,8 +132,17 @@ fn resolves_to_non_string(s: &str) -> bool {
     // Numbers. yaml.v2 removes every `_` before calling Go's strconv.ParseInt with base 0
     // (which takes `0x`/`0o`/`0b` in either case and a leading `0` as octal), so the checks
     // run on the string without underscores, after one optional sign.
-    let u: String = s.chars().filter(|&c| c != '_').collect();
+    let u: Cow<str> = if s.contains('_') {
+        Cow::Owned(s.replace('_', ""))
+    } else {
+        Cow::Borrowed(s)
+    };
     let t = u.strip_prefix(['+', '-']).unwrap_or(&u);
+    // Every form below starts with a digit, `.` or `:`: names and words (most of what the
+    // emitter asks about) end here.
+    if !t.starts_with(|c: char| c.is_ascii_digit() || c == '.' || c == ':') {
+        return false;
+    }
     // `.inf`, `.nan` in any case, with or without sign.
     if let Some(rest) = t.strip_prefix('.') {
         if rest.eq_ignore_ascii_case("inf") || rest.eq_ignore_ascii_case("nan") {
