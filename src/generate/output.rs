@@ -158,11 +158,6 @@ struct InputScan<'l, 'i, 'o> {
     errors: Vec<KrmResult>,
 }
 
-// Never inlined into `plan`: this loop is the only part of it that runs per item. As a small
-// function of its own it is what V8 recompiles with its optimizing compiler during a large
-// WebAssembly run; inlined, V8 recompiled all of `plan` (26 KB of wasm, 40 ms of compilation)
-// just as the run ended, and the process waited for that before it could exit.
-#[inline(never)]
 fn scan_input<'l, 'i, 'o>(
     list: &'l ResourceList<'i>,
     owners: &BTreeSet<String>,
@@ -177,30 +172,41 @@ fn scan_input<'l, 'i, 'o>(
         errors: Vec::new(),
     };
     for item in &list.items {
+        scan.add(item, owners, discovery);
+    }
+    scan
+}
+
+impl<'l, 'i, 'o> InputScan<'l, 'i, 'o> {
+    // Never inlined into the loop: V8 has no on-stack replacement for WebAssembly, so code
+    // inlined into a function that runs once keeps running unoptimized however hot it gets,
+    // and its late recompilation only delays the process's exit. Inlined into `plan`, this
+    // made V8 recompile all of `plan` (26 KB of wasm, 40 ms) as a 15 MB run ended.
+    #[inline(never)]
+    fn add(&mut self, item: &'l Item<'i>, owners: &BTreeSet<String>, discovery: bool) {
         let owner = generated_by(item);
         match owner {
             Some(owner) if owners.contains(owner) => {
-                scan.owned.entry(identity_of(item)).or_default().push(item);
+                self.owned.entry(identity_of(item)).or_default().push(item);
             }
-            Some(_) if discovery => scan.stale.push(item.index),
+            Some(_) if discovery => self.stale.push(item.index),
             _ if is_notification(&item.fields) => {
-                scan.kept.insert(identity_of(item), item);
+                self.kept.insert(identity_of(item), item);
             }
             _ => {}
         }
-        let Some((path, next)) = path_of(item)
-            .and_then(|path| scan.next_index.get_mut(path).map(|next| (path, next)))
+        let Some((path, next)) =
+            path_of(item).and_then(|path| self.next_index.get_mut(path).map(|next| (path, next)))
         else {
-            continue;
+            return;
         };
         if owner.is_none() {
-            scan.errors.push(foreign_item_in_output_file(path, item));
+            self.errors.push(foreign_item_in_output_file(path, item));
         } else if let Some(index) = item_index(item) {
             // New objects go after whatever their file already holds.
             *next = (*next).max(index + 1);
         }
     }
-    scan
 }
 
 /// Generated objects only go to files that hold nothing else.
