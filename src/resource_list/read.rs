@@ -845,7 +845,8 @@ impl<'a> Events<'a> {
                 }
             });
         }
-        let read = pairs.drain(..).collect();
+        let mut read = Vec::with_capacity(pairs.len());
+        read.append(&mut pairs);
         self.pair_scratch = pairs;
         Ok(match slow {
             None => read,

@@ -48,20 +48,27 @@ pub fn plain_is_safe(s: &str) -> bool {
     !resolves_to_non_string(s)
 }
 
+/// The ASCII punctuation a plain scalar may hold. Excluded: controls, DEL, tab (YAML
+/// separator), and the flow indicators `,[]{}`, which end a plain scalar inside flow
+/// collections in every reader.
+const SAFE_PUNCTUATION: u128 = ascii_set(b" !\"#$%&'()*+-./:;<=>?@\\^_`|~");
+
+const fn ascii_set(chars: &[u8]) -> u128 {
+    let mut set = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        set |= 1 << chars[i];
+        i += 1;
+    }
+    set
+}
+
 /// Every character must be one that needs no escaping and has no meaning inside a plain
 /// scalar (other than the combinations rejected by the caller).
 fn chars_are_safe(s: &str) -> bool {
     s.chars().all(|c| {
         if c.is_ascii() {
-            // Excluded: controls, DEL, tab (YAML separator), and the flow indicators `,[]{}`,
-            // which end a plain scalar inside flow collections in every reader.
-            c.is_ascii_alphanumeric()
-                || matches!(
-                    c,
-                    ' ' | '!' | '"' | '#' | '$' | '%' | '&' | '\'' | '(' | ')' | '*' | '+' | '-'
-                        | '.' | '/' | ':' | ';' | '<' | '=' | '>' | '?' | '@' | '\\' | '^'
-                        | '_' | '`' | '|' | '~'
-                )
+            c.is_ascii_alphanumeric() || SAFE_PUNCTUATION & (1 << c as u32) != 0
         } else {
             non_ascii_is_safe(c)
         }
