@@ -455,7 +455,7 @@ def measure_wasm(ctx) -> list:
     # that sets NODE_EXTRA_CA_CERTS (this one does, for its TLS proxy) makes Node parse that CA
     # bundle at every start, whatever the script: the Node rows are then also measured without
     # it, for information (the budget is judged on the environment as it is).
-    nodes = sorted({shlex.split(c)[0] for c in ctx.args.wasm_cmd if os.path.basename(shlex.split(c)[0]) == "node"})
+    nodes = sorted({c.argv[0] for c in wasms if os.path.basename(c.argv[0]) == "node"})
     bare_env = {k: v for k, v in os.environ.items() if k != "NODE_EXTRA_CA_CERTS"}
     extra_ca = "NODE_EXTRA_CA_CERTS" in os.environ
     starts = [Cmd(f"{n} -e 0", [n, "-e", "0"]) for n in nodes]
