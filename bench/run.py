@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmarks for app-notifications against the budgets of DESIGN.md ("Budgets").
+"""Benchmarks for app-notifications against the budgets of docs/semantics.md ("Budgets").
 
 Core measurements (always run):
 
@@ -510,7 +510,7 @@ def build(args) -> None:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description="app-notifications benchmarks vs DESIGN.md budgets")
+    ap = argparse.ArgumentParser(description="app-notifications benchmarks vs the budgets of docs/semantics.md")
     ap.add_argument("--runs", type=int, default=11, help="alternating runs per command (default 11)")
     ap.add_argument("--startup-runs", type=int, default=51, help="start-up runs (default 51)")
     ap.add_argument("--rss-runs", type=int, default=3,

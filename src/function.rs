@@ -2,18 +2,17 @@
 //! kustomize legacy exec plugin variant. Pure: no I/O here, so the native binary, the WASM
 //! build and the tests all run exactly this.
 
+use crate::config::{self, Mode, APP_NAME_LABEL};
+use crate::generate::{self, reader, Generation};
 use crate::limits::Limits;
-use crate::resource_list::{
-    check_size, read_resource_list, read_stream, Edits, ReadError, ReadErrorKind, Rendered,
-    ResourceList, Splice,
-};
-use crate::results::{has_errors, KrmResult};
-use crate::yaml::lines::{count_line_breaks, line_start};
+use crate::resource_list::{Edits, ReadError, ResourceList, Splice, Spliced};
+use crate::results::{has_errors, KrmResult, Severity};
+use crate::yaml::tree::ExpansionBudget;
 
 /// What a run produced: stdout (the input with patches, borrowed), stderr and the exit code.
 #[derive(Debug)]
 pub struct Outcome<'a> {
-    pub stdout: Rendered<'a>,
+    pub stdout: Spliced<'a>,
     pub stderr: String,
     pub exit_code: i32,
     /// The list that was read, kept with the output so that a process about to exit can skip
@@ -22,16 +21,21 @@ pub struct Outcome<'a> {
     /// Every result of the run, in order (KRM mode also writes them into stdout's `results`;
     /// errors and warnings are also in `stderr`). Empty when the input could not be read.
     pub results: Vec<KrmResult>,
+    /// What generation produced (the edits behind `stdout`; its results are in `results`), for
+    /// callers that show more than the output, such as the playground; `None` in check mode
+    /// and when nothing was read.
+    pub generation: Option<Generation>,
 }
 
 impl Outcome<'_> {
     fn failed(stderr: String) -> Self {
         Outcome {
-            stdout: Rendered::default(),
+            stdout: Spliced::default(),
             stderr,
-            exit_code: 1,
+            exit_code: exit::FUNCTION_ERROR,
             list: None,
             results: Vec::new(),
+            generation: None,
         }
     }
 }
@@ -43,44 +47,9 @@ pub mod exit {
     pub const USAGE: i32 = 2;
 }
 
-/// Decodes input bytes: the size limit first (cheapest), then UTF-8 with the position of the
-/// first bad byte.
-pub fn decode<'a>(input: &'a [u8], origin: &str, limits: &Limits) -> Result<&'a str, ReadError> {
-    check_size(input, origin, limits)?;
-    std::str::from_utf8(input).map_err(|err| {
-        let good = String::from_utf8_lossy(&input[..err.valid_up_to()]);
-        let line = count_line_breaks(&good) + 1;
-        let column = good[line_start(&good, good.len())..].chars().count() + 1;
-        ReadError::new(
-            ReadErrorKind::InvalidUtf8,
-            Some(crate::resource_list::Location { line, column }),
-            origin,
-        )
-    })
-}
-
-/// The functionConfig key (of a ConfigMap) that picks the mode: `mode: check` makes the
-/// function a validator (kpt `validators:`), which changes nothing and fails on findings.
-pub const MODE_KEY: &str = "mode";
-
-/// What the function does with a list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// Generate Alerts and Providers (the default).
-    Generate,
-    /// Leave the items as they are; report stale generated objects, uncovered apps and
-    /// overlapping Alerts.
-    Check,
-}
-
 /// KRM mode: a ResourceList in, a ResourceList out.
 pub fn run_krm<'a>(input: &'a [u8], limits: &Limits) -> Outcome<'a> {
-    run_krm_with(
-        input,
-        limits,
-        Mode::Generate,
-        crate::audit::DEFAULT_APP_LABEL,
-    )
+    run_krm_with(input, limits, Mode::Generate, APP_NAME_LABEL)
 }
 
 /// KRM mode with an explicit mode (`--check`); a functionConfig `mode: check` also selects
@@ -105,18 +74,26 @@ pub fn try_run_krm<'a>(
     mode: Mode,
     app_label: &str,
 ) -> Result<Outcome<'a>, ReadError> {
-    let text = decode(input, origin, limits)?;
-    let list = read_resource_list(text, origin, limits)?;
-    let mode = if mode == Mode::Check || config_mode(&list) == Some("check") {
-        Mode::Check
-    } else {
-        Mode::Generate
+    let reader = reader(limits);
+    let text = reader.decode(input, origin)?;
+    let list = reader.resource_list(text, origin)?;
+    let mode = match config_mode(&list) {
+        Some(Mode::Check) => Mode::Check,
+        _ => mode,
     };
-    let (edits, results) = match mode {
-        Mode::Generate => process(&list, limits),
-        Mode::Check => (Edits::default(), check(&list, limits, app_label)),
+    let mut outcome = match mode {
+        Mode::Generate => {
+            let mut generation = process(&list, limits);
+            let results = std::mem::take(&mut generation.results);
+            let mut outcome = finish(&list, &mut generation.edits, results, true);
+            outcome.generation = Some(generation);
+            outcome
+        }
+        Mode::Check => {
+            let results = check_list(&list, limits, app_label);
+            finish(&list, &mut Edits::default(), results, true)
+        }
     };
-    let mut outcome = finish(&list, edits, results, true);
     outcome.list = Some(list);
     Ok(outcome)
 }
@@ -129,82 +106,82 @@ pub fn run_legacy_plugin<'a>(
     input: &'a [u8],
     limits: &Limits,
 ) -> Outcome<'a> {
-    let config_text = match decode(config, config_origin, limits) {
-        Ok(text) => text,
+    let reader = reader(limits);
+    let config_node = match reader
+        .decode(config, config_origin)
+        .and_then(|text| reader.object(text, config_origin))
+    {
+        Ok(Some(node)) => node.to_owned_node(),
+        Ok(None) => {
+            return Outcome::failed(format!(
+                "error: {config_origin}: the plugin config is empty (hint: the legacy plugin's \
+                 config file holds one AppNotifications)\n"
+            ))
+        }
         Err(err) => return Outcome::failed(format!("error: {err}\n")),
     };
-    // The config file is one object: read it as a ResourceList's functionConfig would be.
-    let wrapped = crate::package::resource_list(&[], Some(config_text));
-    let config_node = match read_resource_list(&wrapped, config_origin, limits) {
-        Ok(list) => list.function_config.map(|node| node.to_owned_node()),
-        Err(err) => return Outcome::failed(format!("error: {err}\n")),
-    };
-    if config_node.is_none() {
-        return Outcome::failed(format!(
-            "error: {config_origin}: the plugin config is empty (hint: the legacy plugin's \
-             config file holds one AppNotifications)\n"
-        ));
-    }
-    let text = match decode(input, "stdin", limits) {
-        Ok(text) => text,
-        Err(err) => return Outcome::failed(format!("error: {err}\n")),
-    };
-    let mut list = match read_stream(text, "stdin", limits) {
+    let mut list = match reader
+        .decode(input, "stdin")
+        .and_then(|text| reader.stream(text, "stdin"))
+    {
         Ok(list) => list,
         Err(err) => return Outcome::failed(format!("error: {err}\n")),
     };
-    list.function_config = config_node;
-    let (edits, results) = process(&list, limits);
+    list.function_config = Some(config_node);
+    let mut generation = process(&list, limits);
+    let results = std::mem::take(&mut generation.results);
     // A plugin has no results channel: errors fail the build, the rest goes to stderr.
-    let mut outcome = finish(&list, edits, results, false);
+    let mut outcome = finish(&list, &mut generation.edits, results, false);
     if outcome.exit_code != exit::OK {
-        outcome.stdout = Rendered::default();
+        outcome.stdout = Spliced::default();
     }
+    outcome.generation = Some(generation);
     outcome
 }
 
-/// `data.mode` of a ConfigMap functionConfig.
-fn config_mode<'l>(list: &'l ResourceList<'_>) -> Option<&'l str> {
+/// The mode `data.mode` of a ConfigMap functionConfig picks.
+fn config_mode(list: &ResourceList<'_>) -> Option<Mode> {
     let node = list.function_config.as_ref()?;
-    let mut budget = crate::yaml::tree::ExpansionBudget::new(16);
+    let mut budget = ExpansionBudget::new(16);
     if node.get("kind", &mut budget).ok()??.scalar_text()? != "ConfigMap" {
         return None;
     }
-    node.at(&["data", MODE_KEY], &mut budget)
-        .ok()??
-        .scalar_text()
+    let value = node.at(&["data", config::MODE_KEY], &mut budget).ok()??;
+    Mode::from_data(value.scalar_text()?)
 }
 
-/// Check mode: generation runs only to compare; findings are the results.
-pub fn check(list: &ResourceList<'_>, limits: &Limits, app_label: &str) -> Vec<KrmResult> {
+/// Check mode on a read list: generation runs only to compare; the findings are the results.
+pub fn check_list(list: &ResourceList<'_>, limits: &Limits, app_label: &str) -> Vec<KrmResult> {
     let problems = field_problems(list);
     if !problems.is_empty() {
         return problems;
     }
-    let generation = crate::generate::generate(list, limits.max_alias_expansion);
+    let generation = generate::generate(list, limits.max_alias_expansion);
     let mut results: Vec<KrmResult> = generation
         .results
         .iter()
-        .filter(|r| r.severity != crate::results::Severity::Info)
+        .filter(|r| r.severity != Severity::Info)
         .cloned()
         .collect();
     if has_errors(&results) {
         return results;
     }
-    let audit = crate::audit::audit(list, &generation, app_label, limits);
+    let audit = crate::audit::audit(list, &generation, app_label, &reader(limits));
     results.extend(audit.findings);
     results
 }
 
 /// The function's work on a read list: items whose fields have the wrong shape are errors;
 /// otherwise generation decides the edits.
-fn process(list: &ResourceList<'_>, limits: &Limits) -> (Edits, Vec<KrmResult>) {
+pub fn process(list: &ResourceList<'_>, limits: &Limits) -> Generation {
     let problems = field_problems(list);
     if !problems.is_empty() {
-        return (Edits::default(), problems);
+        return Generation {
+            results: problems,
+            ..Generation::default()
+        };
     }
-    let generation = crate::generate::generate(list, limits.max_alias_expansion);
-    (generation.edits, generation.results)
+    generate::generate(list, limits.max_alias_expansion)
 }
 
 /// A field the function reads with a shape Kubernetes would reject (or an alias bomb in it)
@@ -230,27 +207,27 @@ fn field_problems(list: &ResourceList<'_>) -> Vec<KrmResult> {
 /// written to stderr, where kustomize and CI logs show them.
 fn finish<'a>(
     list: &ResourceList<'a>,
-    mut edits: Edits,
+    edits: &mut Edits,
     results: Vec<KrmResult>,
     with_results: bool,
 ) -> Outcome<'a> {
     let failed = has_errors(&results);
-    if failed {
-        // Nothing lost: on error the items go back exactly as they came.
-        edits = Edits::default();
-    }
+    let mut empty = Edits::default();
+    // Nothing lost: on error the items go back exactly as they came.
+    let output = if failed { &mut empty } else { edits };
     if with_results && !results.is_empty() {
-        edits.results = Some(results.iter().map(KrmResult::to_value).collect());
+        output.results = Some(results.iter().map(KrmResult::to_value).collect());
     }
     let stderr = results
         .iter()
-        .filter(|r| r.severity != crate::results::Severity::Info)
+        .filter(|r| r.severity != Severity::Info)
         .map(|r| format!("{}\n", r.to_line()))
         .collect();
     Outcome {
-        stdout: Splice::new(list).render(&edits),
+        stdout: Splice::new(list).render(output),
         list: None,
         results,
+        generation: None,
         stderr,
         exit_code: if failed {
             exit::FUNCTION_ERROR

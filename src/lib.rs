@@ -1,20 +1,39 @@
 //! app-notifications: a KRM function that generates application-aware Flux notifications.
 //!
-//! Data flows one way:
+//! Data flows one way, each layer using only those below it (`docs/architecture.md`):
+//!
 //! bytes → [`resource_list`] (item spans + the fields read) → [`config`] → app instances →
-//! generated objects → spliced output + [`results`] → bytes. [`function`] runs that pipeline.
+//! generated objects → spliced output + results → bytes.
+//!
+//! The entry points are [`run_krm`] (a ResourceList in, a ResourceList out),
+//! [`run_legacy_plugin`] (kustomize's exec plugin protocol), [`Package`] with [`render`] (a
+//! package on disk, as `app-notifications render` reads it), [`check_list`] and
+//! [`report::report_list`]. [`resource_list`] and [`yaml`] are byte-exact KRM I/O that knows
+//! nothing of this product.
 #![forbid(unsafe_code)]
 
 /// The engine's version: what `--version` prints, and the npm package's version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-pub mod audit;
+mod audit;
 pub mod config;
-pub mod function;
-pub mod generate;
+mod flux;
+mod function;
+mod generate;
 pub mod limits;
-pub mod package;
-pub mod playground;
+mod package;
+pub mod report;
 pub mod resource_list;
 pub mod results;
 pub mod yaml;
+
+pub use audit::{audit, AlertView, Audit, ObjectId, Overlap, Wildcard};
+pub use function::{
+    check_list, exit, process, run_krm, run_krm_with, run_legacy_plugin, try_run_krm, Outcome,
+};
+pub use generate::{generate, reader, Generated, Generation, READ_SPEC};
+pub use limits::Limits;
+pub use package::{
+    document_text, read as read_package, render, root_dir as package_root, Package, PackageError,
+    RenderedPackage, SourceFile,
+};

@@ -3,58 +3,49 @@
 //! index in the file. `render` runs the function over it and writes back only files it owns.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
-use std::fmt;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::function::decode;
-use crate::generate;
-use crate::generate::inventory::{GENERATED_BY, INDEX, PATH};
+use crate::generate::{self, GENERATED_BY};
 use crate::limits::Limits;
-use crate::resource_list::{read_resource_list, read_stream, ReadError, ResourceList};
+use crate::resource_list::orchestrator::{is_orchestrator, INDEX, PATH};
+use crate::resource_list::{ReadError, ResourceList};
 use crate::results::{has_errors, KrmResult};
 use crate::yaml::emit::{self, EmitStyle};
-use crate::yaml::lines::{ends_with_line_break, lines_inclusive};
 
-/// One KRM document of the package.
+/// A package's YAML files, as read from disk.
+#[derive(Debug, Clone, Default)]
+pub struct Package {
+    pub files: Vec<SourceFile>,
+}
+
+/// One file of a package.
 #[derive(Debug, Clone)]
-pub struct Document {
+pub struct SourceFile {
     /// Path relative to the package root, `/`-separated.
     pub path: String,
-    pub index: usize,
-    /// The document's text, without `---` markers.
+    /// The file as it is on disk (for messages).
+    pub origin: String,
     pub text: String,
 }
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum PackageError {
+    #[error("{}: {error}", path.display())]
     Io {
         path: PathBuf,
         error: std::io::Error,
     },
-    Read(ReadError),
-    Outside {
-        path: String,
-    },
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error(
+        "{path}: generated objects would be written outside the package (hint: \
+         spec.outputPath must stay inside the package)"
+    )]
+    Outside { path: String },
 }
-
-impl fmt::Display for PackageError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PackageError::Io { path, error } => write!(f, "{}: {error}", path.display()),
-            PackageError::Read(err) => write!(f, "{err}"),
-            PackageError::Outside { path } => write!(
-                f,
-                "{path}: generated objects would be written outside the package (hint: \
-                 spec.outputPath must stay inside the package)"
-            ),
-        }
-    }
-}
-
-impl std::error::Error for PackageError {}
 
 /// Every YAML file below `root` (or `root` itself if it is a file), sorted, hidden entries
 /// skipped like kpt skips them.
@@ -100,101 +91,75 @@ fn relative(root: &Path, path: &Path) -> String {
     parts.join("/")
 }
 
-/// Reads the KRM documents of a package rooted at `root`.
-pub fn read(root: &Path, limits: &Limits) -> Result<Vec<Document>, PackageError> {
-    let base = if root.is_file() {
+/// The directory a package path stands for: itself, or a file's directory.
+pub fn root_dir(root: &Path) -> PathBuf {
+    if root.is_file() {
         root.parent().unwrap_or(Path::new("")).to_path_buf()
     } else {
         root.to_path_buf()
-    };
-    let mut docs = Vec::new();
+    }
+}
+
+/// Reads the YAML files of the package rooted at `root`; each must be UTF-8 within the size
+/// limit.
+pub fn read(root: &Path, limits: &Limits) -> Result<Package, PackageError> {
+    let base = root_dir(root);
+    let reader = generate::reader(limits);
+    let mut files = Vec::new();
     for file in yaml_files(root)? {
         let bytes = std::fs::read(&file).map_err(|error| PackageError::Io {
             path: file.clone(),
             error,
         })?;
         let origin = file.display().to_string();
-        let text = decode(&bytes, &origin, limits).map_err(PackageError::Read)?;
-        let list = read_stream(text, &origin, limits).map_err(PackageError::Read)?;
-        let path = relative(&base, &file);
-        for item in &list.items {
-            if item.fields.kind.is_empty() || item.fields.api_version.is_empty() {
-                continue;
+        reader.decode(&bytes, &origin)?;
+        let text = String::from_utf8(bytes).unwrap_or_default();
+        files.push(SourceFile {
+            path: relative(&base, &file),
+            origin,
+            text,
+        });
+    }
+    Ok(Package { files })
+}
+
+impl Package {
+    /// The package as one list: every object of every file, in order, each annotated with its
+    /// path and index as kpt would, and `function_config` (a config file's text) as the
+    /// functionConfig. Documents that are not objects (no apiVersion or kind) are left out.
+    pub fn list<'p>(
+        &'p self,
+        function_config: Option<(&'p str, &str)>,
+        limits: &Limits,
+    ) -> Result<ResourceList<'p>, PackageError> {
+        let reader = generate::reader(limits);
+        let mut streams = Vec::with_capacity(self.files.len());
+        for file in &self.files {
+            let mut stream = reader.stream(&file.text, &file.origin)?;
+            stream
+                .items
+                .retain(|item| !item.fields.kind.is_empty() && !item.fields.api_version.is_empty());
+            for item in &mut stream.items {
+                // The package's documents carry no orchestrator annotations; give them kpt's.
+                let annotations = &mut item.fields.annotations;
+                annotations.retain(|(k, _)| k != PATH && k != INDEX);
+                annotations.push((Cow::Borrowed(PATH), Cow::Borrowed(file.path.as_str())));
+                annotations.push((Cow::Borrowed(INDEX), Cow::Owned(item.index.to_string())));
             }
-            let raw = without_directives(&text[item.region.clone()]);
-            let body = raw
-                .strip_prefix("---")
-                .map(|rest| {
-                    rest.trim_start_matches([' ', '\t'])
-                        .trim_start_matches(['\r', '\n'])
-                })
-                .unwrap_or(raw);
-            docs.push(Document {
-                path: path.clone(),
-                index: item.index,
-                text: body.to_string(),
-            });
+            streams.push(stream);
         }
-    }
-    Ok(docs)
-}
-
-/// A document's region without its directives: a document with `%YAML`/`%TAG` lines starts
-/// there, and its text follows its `---` line. Under an item's `- ` they would be content.
-fn without_directives(region: &str) -> &str {
-    let text = region.strip_prefix('\u{feff}').unwrap_or(region);
-    if !text.starts_with('%') {
-        return region;
-    }
-    let mut at = 0;
-    for line in lines_inclusive(text) {
-        if line.starts_with("---") {
-            return &text[at..];
-        }
-        at += line.len();
-    }
-    region
-}
-
-/// The package as a ResourceList, documents in order, `function_config` (a config file's
-/// text) as the functionConfig.
-pub fn resource_list(docs: &[Document], function_config: Option<&str>) -> String {
-    let mut out = String::from("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n");
-    for doc in docs {
-        push_indented(&mut out, &doc.text, "- ");
-    }
-    if let Some(config) = function_config {
-        // A config file may open with `---` (or close with `...`); under a key they would be
-        // content, not markers.
-        let body: String = lines_inclusive(config)
-            .filter(|line| !matches!(line.trim_end(), "---" | "..."))
-            .collect();
-        out.push_str("functionConfig:\n");
-        push_indented(&mut out, &body, "  ");
-    }
-    out
-}
-
-/// Appends `text` as a block node under `first` (`- ` or two spaces): two more spaces on
-/// every non-empty line keep block scalars intact.
-fn push_indented(out: &mut String, text: &str, first: &str) {
-    for (i, line) in lines_inclusive(text).enumerate() {
-        if i == 0 {
-            out.push_str(first);
-        } else if !line.trim_end_matches(['\r', '\n']).is_empty() {
-            out.push_str("  ");
-        }
-        out.push_str(line);
-    }
-    if !ends_with_line_break(out) {
-        out.push('\n');
+        let config = match function_config {
+            Some((text, origin)) => reader.object(text, origin)?,
+            None => None,
+        };
+        Ok(ResourceList::compose(streams, config))
     }
 }
 
 /// What `render` found: the package's files after generation (only files that change), the
 /// files to delete, and the results.
 #[derive(Debug, Default)]
-pub struct Rendered {
+pub struct RenderedPackage {
     /// Path → new content, for every generated file that changes.
     pub files: BTreeMap<String, String>,
     /// Generated files that no longer hold anything.
@@ -204,54 +169,19 @@ pub struct Rendered {
     pub results: Vec<KrmResult>,
 }
 
-/// Reads a package's documents as one ResourceList (each item annotated with its path and index
-/// as kpt would) and runs `f` on it.
-pub fn with_list<T>(
-    docs: &[Document],
-    function_config: Option<&str>,
-    limits: &Limits,
-    f: impl FnOnce(&ResourceList<'_>) -> T,
-) -> Result<T, PackageError> {
-    let text = resource_list(docs, function_config);
-    let mut list = read_resource_list(&text, "package", limits).map_err(PackageError::Read)?;
-    // The package's documents carry no orchestrator annotations; give them kpt's.
-    for (item, doc) in list.items.iter_mut().zip(docs) {
-        let annotations = &mut item.fields.annotations;
-        annotations.retain(|(k, _)| k != PATH && k != INDEX);
-        annotations.push((Cow::Borrowed(PATH), Cow::Owned(doc.path.clone())));
-        annotations.push((Cow::Borrowed(INDEX), Cow::Owned(doc.index.to_string())));
-    }
-    Ok(f(&list))
-}
-
-/// Runs generation over a package's documents.
-pub fn render(
-    docs: &[Document],
-    function_config: Option<&str>,
-    limits: &Limits,
-) -> Result<Rendered, PackageError> {
-    with_list(docs, function_config, limits, |list| {
-        render_list(docs, list, limits)
-    })?
-}
-
-fn render_list(
-    docs: &[Document],
-    list: &ResourceList<'_>,
-    limits: &Limits,
-) -> Result<Rendered, PackageError> {
+/// Runs generation over a package's list (see [`Package::list`]).
+pub fn render(list: &ResourceList<'_>, limits: &Limits) -> Result<RenderedPackage, PackageError> {
     let generation = generate::generate(list, limits.max_alias_expansion);
-    let mut out = Rendered {
+    let mut out = RenderedPackage {
         results: generation.results,
-        ..Rendered::default()
+        ..RenderedPackage::default()
     };
     if has_errors(&out.results) {
         return Ok(out);
     }
     let edits = generation.edits;
     if !edits.item_patches.is_empty() {
-        let appliers: std::collections::BTreeSet<usize> =
-            edits.item_patches.iter().map(|p| p.item).collect();
+        let appliers: BTreeSet<usize> = edits.item_patches.iter().map(|p| p.item).collect();
         out.results.push(KrmResult::warning(format!(
             "spec.annotateAppliers would change {} appliers in your own files, which `render \
              --write` never rewrites (hint: run the function through kustomize or `kpt fn \
@@ -259,16 +189,21 @@ fn render_list(
             appliers.len()
         )));
     }
+    let path_of = |index: usize| {
+        list.items[index]
+            .fields
+            .annotation(PATH)
+            .unwrap_or_default()
+    };
     // Every file that gets, keeps or loses a generated object, rebuilt from its documents.
     let mut files: BTreeMap<String, Vec<(usize, String)>> = BTreeMap::new();
-    let mut touched = Vec::new();
     for &index in &edits.remove {
-        touched.push(docs[index].path.clone());
+        files.entry(path_of(index).to_string()).or_default();
     }
     let style = EmitStyle::default();
-    let mut replaced = Vec::new();
+    let mut replaced = BTreeSet::new();
     for (index, value) in &edits.replace {
-        replaced.push(*index);
+        replaced.insert(*index);
         out.objects.push(value.clone());
         let (path, file_index) = place_of(value);
         files
@@ -285,19 +220,16 @@ fn render_list(
             .or_default()
             .push((file_index, document_text(value, &style)));
     }
-    for path in touched {
-        files.entry(path).or_default();
-    }
+    let removed: BTreeSet<usize> = edits.remove.iter().copied().collect();
     // Generated documents the run keeps as they are stay in their files.
-    for (i, doc) in docs.iter().enumerate() {
-        if !files.contains_key(&doc.path) || edits.remove.contains(&i) || replaced.contains(&i) {
+    for item in &list.items {
+        let Some(entries) = files.get_mut(path_of(item.index)) else {
             continue;
-        }
-        if list.items[i].fields.annotation(GENERATED_BY).is_some() {
-            files
-                .get_mut(&doc.path)
-                .expect("checked above")
-                .push((doc.index, doc.text.clone()));
+        };
+        let kept = !removed.contains(&item.index) && !replaced.contains(&item.index);
+        if kept && item.fields.annotation(GENERATED_BY).is_some() {
+            let file_index = item.fields.annotation(INDEX).and_then(|i| i.parse().ok());
+            entries.push((file_index.unwrap_or(0), item.document_text().to_string()));
         }
     }
     for (path, mut entries) in files {
@@ -311,10 +243,11 @@ fn render_list(
             .map(|(_, text)| text)
             .collect::<Vec<_>>()
             .join("---\n");
-        let unchanged = docs
+        let unchanged = list
+            .items
             .iter()
-            .filter(|d| d.path == path)
-            .map(|d| d.text.as_str())
+            .filter(|item| path_of(item.index) == path)
+            .map(|item| item.document_text())
             .collect::<Vec<_>>()
             .join("---\n")
             == content;
@@ -360,53 +293,7 @@ fn place_of(value: &Value) -> (String, usize) {
 pub fn document_text(value: &Value, style: &EmitStyle) -> String {
     let mut value = value.clone();
     if let Some(annotations) = value["metadata"]["annotations"].as_object_mut() {
-        annotations.retain(|k, _| {
-            !(k.starts_with("internal.config.kubernetes.io/")
-                || k == "config.kubernetes.io/path"
-                || k == "config.kubernetes.io/index"
-                || k == "config.k8s.io/id")
-        });
+        annotations.retain(|k, _| !is_orchestrator(k));
     }
     emit::document(&value, style)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_document_with_directives_is_read_without_them() {
-        let dir = std::env::temp_dir().join(format!("an-package-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("a scratch directory");
-        let file =
-            "\u{feff}%YAML 1.2\n# c\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n";
-        std::fs::write(dir.join("a.yaml"), file).expect("written");
-        let docs = read(&dir, &Limits::default());
-        let _ = std::fs::remove_dir_all(&dir);
-        let docs = docs.expect("reads");
-        assert_eq!(docs.len(), 1);
-        assert_eq!(
-            docs[0].text,
-            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n"
-        );
-    }
-
-    #[test]
-    fn documents_with_bare_cr_line_breaks_are_indented_line_by_line() {
-        let doc = |text: &str| Document {
-            path: "a.yaml".into(),
-            index: 0,
-            text: text.into(),
-        };
-        let docs = [doc(
-            "apiVersion: v1\rkind: ConfigMap\rmetadata:\r  name: a\r",
-        )];
-        let text = resource_list(&docs, Some("kind: X\rmetadata:\r  name: c\r"));
-        let list = read_resource_list(&text, "test", &Limits::default()).expect("reads");
-        assert_eq!(list.items.len(), 1);
-        assert_eq!(list.items[0].fields.kind, "ConfigMap");
-        assert_eq!(list.items[0].fields.name, "a");
-        assert!(list.function_config.is_some());
-    }
 }

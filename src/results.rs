@@ -3,7 +3,9 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::resource_list::Item;
+use crate::limits::Limits;
+use crate::resource_list::locate::parse_field_path;
+use crate::resource_list::{orchestrator, Item, ResourceList};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -31,11 +33,14 @@ pub struct ResourceRef {
     pub namespace: Option<String>,
 }
 
-/// Where in the package the object lives.
+/// Where in the package the object lives, and where in that file the result points when it is
+/// known (the KRM `results[].file` has no line; messages show it as `path:line:column`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileRef {
     pub path: String,
     pub index: Option<u64>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +50,17 @@ pub struct KrmResult {
     pub resource_ref: Option<ResourceRef>,
     pub field_path: Option<String>,
     pub file: Option<FileRef>,
+    /// What in the input the result is about, for locating it.
+    pub subject: Option<Subject>,
+}
+
+/// What in the input a result is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// The item at this index of the list.
+    Item(usize),
+    /// The functionConfig, which is not an item.
+    FunctionConfig,
 }
 
 impl KrmResult {
@@ -55,6 +71,7 @@ impl KrmResult {
             resource_ref: None,
             field_path: None,
             file: None,
+            subject: None,
         }
     }
 
@@ -81,6 +98,13 @@ impl KrmResult {
             namespace: f.namespace().map(str::to_string),
         });
         self.file = file_of(item);
+        self.subject = Some(Subject::Item(item.index));
+        self
+    }
+
+    /// Points the result at the functionConfig.
+    pub fn about_function_config(mut self) -> Self {
+        self.subject = Some(Subject::FunctionConfig);
         self
     }
 
@@ -103,7 +127,14 @@ impl KrmResult {
             where_.push(format!("field {field}"));
         }
         if let Some(file) = &self.file {
-            where_.push(format!("file {}", file.path));
+            let mut at = format!("file {}", file.path);
+            if let Some(line) = file.line {
+                at.push_str(&format!(":{line}"));
+                if let Some(column) = file.column {
+                    at.push_str(&format!(":{column}"));
+                }
+            }
+            where_.push(at);
         }
         let mut line = format!("{}: {}", self.severity.as_str(), self.message);
         if !where_.is_empty() {
@@ -144,21 +175,60 @@ impl KrmResult {
 /// The file an item came from, from the orchestrator's annotations (kpt's internal ones first,
 /// then the legacy ones kustomize writes).
 pub fn file_of(item: &Item<'_>) -> Option<FileRef> {
-    let f = &item.fields;
-    let path = f
-        .annotation("internal.config.kubernetes.io/path")
-        .or_else(|| f.annotation("config.kubernetes.io/path"))?;
-    let index = f
-        .annotation("internal.config.kubernetes.io/index")
-        .or_else(|| f.annotation("config.kubernetes.io/index"))
-        .and_then(|i| i.parse().ok());
+    let (path, index) = orchestrator::place(|key| item.fields.annotation(key))?;
     Some(FileRef {
         path: path.to_string(),
         index,
+        line: None,
+        column: None,
     })
 }
 
 /// Whether any result is an error (the function then exits 1 and leaves the items unchanged).
 pub fn has_errors(results: &[KrmResult]) -> bool {
     results.iter().any(|r| r.severity == Severity::Error)
+}
+
+/// Gives each result about an item or the functionConfig the line and column it points at:
+/// its field, or the object itself. Items are found in their own source text (the input, or
+/// the file a package item came from); the functionConfig in `function_config`, its origin
+/// (a file name) and text, when it was read on its own.
+pub fn locate(
+    list: &ResourceList<'_>,
+    function_config: Option<(&str, &str)>,
+    results: &mut [KrmResult],
+    limits: &Limits,
+) {
+    for result in results {
+        let path = parse_field_path(result.field_path.as_deref().unwrap_or_default());
+        match result.subject {
+            Some(Subject::Item(index)) => {
+                let Some(item) = list.items.get(index) else {
+                    continue;
+                };
+                let Some(at) = list.locate(item, &path, limits) else {
+                    continue;
+                };
+                if let Some(file) = &mut result.file {
+                    file.line = Some(at.line);
+                    file.column = Some(at.column);
+                }
+            }
+            Some(Subject::FunctionConfig) => {
+                let Some((origin, text)) = function_config else {
+                    continue;
+                };
+                let Some(at) = crate::resource_list::locate::locate(text, &path, limits) else {
+                    continue;
+                };
+                result.file = Some(FileRef {
+                    path: origin.to_string(),
+                    index: None,
+                    line: Some(at.line),
+                    column: Some(at.column),
+                });
+            }
+            None => {}
+        }
+    }
 }

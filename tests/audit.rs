@@ -2,36 +2,12 @@
 //! with their messages; every report format against its golden file; the KRM `--check` mode;
 //! and check as a kpt validator through the real kpt.
 
-mod support;
-
-use std::io::Write;
+use crate::support::{self, bin, run};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn bin() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_app-notifications"));
-    cmd.env_remove("KUSTOMIZE_PLUGIN_CONFIG_ROOT");
-    cmd
-}
-
-fn run(cmd: &mut Command, stdin: &[u8]) -> (i32, String, String) {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the command runs");
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
 }
 
 /// A rendered copy of the example package, removed at the end of the test.
@@ -106,7 +82,7 @@ fn a_stale_alert_names_what_changed() {
         "error: Alert billing/billing-production is stale: Kustomization billing/billing-extra \
          was added (hint: run `app-notifications render --write` or `kpt fn render`, and commit \
          the result) (Alert billing/billing-production, file \
-         apps/billing/billing.notifications.yaml)\n"
+         apps/billing/billing.notifications.yaml:1:1)\n"
     );
 }
 
@@ -141,7 +117,7 @@ fn an_app_without_config_is_uncovered() {
         "error: HelmRelease orders/orders carries app.kubernetes.io/name=orders, but no \
          AppNotifications covers app orders (hint: add an AppNotifications for orders, e.g. \
          fn-config/minimal.yaml with metadata.name orders) (HelmRelease orders/orders, file \
-         apps/orders.yaml)\n"
+         apps/orders.yaml:1:1)\n"
     );
     // The label key is configurable.
     let (code, _, stderr) = run(

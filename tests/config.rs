@@ -203,8 +203,8 @@ fn empty_strings_and_nulls_mean_unset() {
 }
 
 #[test]
-fn design_example_loads() {
-    // The config shown in DESIGN.md ("The config"), as the YAML reader hands it over.
+fn a_full_config_loads() {
+    // A config using every part of the API, as the YAML reader hands it over.
     let doc = json!({
         "apiVersion": "app-notifications.dev/v1alpha1",
         "kind": "AppNotifications",
@@ -1140,7 +1140,7 @@ fn cross_field_rules_apply_to_the_merged_provider() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Merge rules (DESIGN "Semantics" 3)
+// Merge rules (semantics §3)
 
 #[test]
 fn environments_merge_golden() {

@@ -11,19 +11,16 @@
 //!   (kustomize.toolkit.fluxcd.io) and HelmRelease (helm.toolkit.fluxcd.io), every Flux source
 //!   (the selector matches them all, so all are owned), and the HelmChart of each namespaced
 //!   HelmRelease with `spec.chart` — counted independently with PyYAML — so never a
-//!   `kustomize.config.k8s.io` Kustomization; sorted as DESIGN "Semantics" 5 says;
+//!   `kustomize.config.k8s.io` Kustomization; sorted as semantics §5 says;
 //! - the generated objects pass `validate_crd.py`;
 //! - every input item is in the output byte for byte, in order.
-
-mod support;
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use crate::support::*;
 use app_notifications::limits::Limits;
-use app_notifications::resource_list::read_resource_list;
 use serde_json::Value;
-use support::*;
 
 const CONFIG: &str = "functionConfig:
   apiVersion: app-notifications.dev/v1alpha1
@@ -187,7 +184,7 @@ fn check_repo(repo: &Path) -> RepoStats {
     assert!(!appliers.is_empty(), "{name}: no Flux appliers counted");
 
     let run = run_bin(input.as_bytes());
-    assert_eq!(run.exit, 0, "{name}: the function failed:\n{}", run.stderr);
+    assert_eq!(run.code, 0, "{name}: the function failed:\n{}", run.stderr);
 
     // Warnings: the Provider that is not generated, and each unnamespaced HelmRelease whose
     // HelmChart name is unknowable.
@@ -302,7 +299,9 @@ fn check_repo(repo: &Path) -> RepoStats {
             None => panic!("{name}: item {i} is not in the output unchanged:\n{item}"),
         }
     }
-    let list = read_resource_list(output, "output", &Limits::default()).expect("output reads");
+    let list = app_notifications::reader(&Limits::default())
+        .resource_list(output, "output")
+        .expect("output reads");
     let kept: Vec<&str> = list
         .items
         .iter()

@@ -14,12 +14,10 @@
 //!
 //! Needs python3 with PyYAML and jsonschema: the test fails (never skips) without them.
 
-mod support;
-
 use std::collections::BTreeSet;
 
+use crate::support::*;
 use serde_json::Value;
-use support::*;
 
 /// Flux objects of the `shop` app and its neighbours, spread over `shop`, `shop-data` and
 /// `flux-system`: appliers of both kinds, owned (labelled) sources of every source kind, shared
@@ -678,7 +676,7 @@ impl Seen {
 fn generate(name: &str, input: &str) -> String {
     let run = run_bin(input.as_bytes());
     assert_eq!(
-        run.exit, 0,
+        run.code, 0,
         "{name}: the function failed\n--- stderr\n{}\n--- stdout\n{}",
         run.stderr, run.stdout
     );
@@ -908,11 +906,11 @@ fn environment_label_values_never_make_invalid_alert_names() {
             ),
         );
         let run = run_bin(input.as_bytes());
-        if run.exit == 1 {
+        if run.code == 1 {
             assert!(run.stderr.contains("api"), "{value}: {}", run.stderr);
             continue;
         }
-        assert_eq!(run.exit, 0, "{value}: {}", run.stderr);
+        assert_eq!(run.code, 0, "{value}: {}", run.stderr);
         outputs.push((format!("env label {value}"), run.stdout));
     }
     let mut failures = Vec::new();

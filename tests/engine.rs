@@ -1,18 +1,16 @@
 //! The engine's contract: byte-exact passthrough, exact item regions, the fields read, and
 //! splicing that leaves every untouched byte alone.
 
-mod support;
-
-use app_notifications::function::run_krm;
+use crate::support::*;
 use app_notifications::limits::Limits;
-use app_notifications::resource_list::{
-    read_resource_list, read_stream, Edits, Format, ResourceList, Splice,
-};
+use app_notifications::resource_list::{Edits, Notation, ResourceList, Splice};
+use app_notifications::run_krm;
 use serde_json::json;
-use support::*;
 
 fn read(text: &str) -> ResourceList<'_> {
-    read_resource_list(text, "test", &Limits::default()).unwrap_or_else(|e| panic!("{e}\n{text}"))
+    app_notifications::reader(&Limits::default())
+        .resource_list(text, "test")
+        .unwrap_or_else(|e| panic!("{e}\n{text}"))
 }
 
 fn region<'a>(list: &ResourceList<'a>, i: usize) -> &'a str {
@@ -107,10 +105,11 @@ fn corpus_streams_pass_through_byte_for_byte() {
             continue;
         }
         streams += 1;
-        let list = read_stream(&text, "test", &Limits::default())
+        let list = app_notifications::reader(&Limits::default())
+            .stream(&text, "test")
             .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         assert_eq!(Splice::new(&list).write(&Edits::default()), text);
-        let outcome = app_notifications::function::run_legacy_plugin(
+        let outcome = app_notifications::run_legacy_plugin(
             config.as_bytes(),
             "config.yaml",
             text.as_bytes(),
@@ -186,9 +185,9 @@ fn fields_are_read_with_aliases_and_merge_keys_resolved() {
         "cloudflare-dns"
     );
     assert_eq!(hr.group(), "helm.toolkit.fluxcd.io");
-    assert_eq!(hr.source_refs.len(), 1);
-    assert_eq!(hr.source_refs[0].field, "spec.chart.spec.sourceRef");
-    assert_eq!(hr.source_refs[0].target.name, "charts");
+    assert_eq!(hr.references.len(), 1);
+    assert_eq!(hr.references[0].field, "spec.chart.spec.sourceRef");
+    assert_eq!(hr.references[0].target.name, "charts");
     let ks = &list.items[1].fields;
     assert_eq!(ks.namespace, None);
     assert_eq!(
@@ -196,7 +195,7 @@ fn fields_are_read_with_aliases_and_merge_keys_resolved() {
         "cloudflare-dns"
     );
     assert_eq!(ks.label("tier").unwrap(), "config");
-    assert_eq!(ks.source_refs[0].target.kind, "GitRepository");
+    assert_eq!(ks.references[0].target.kind, "GitRepository");
     assert!(ks.problems.is_empty() && hr.problems.is_empty());
 }
 
@@ -295,7 +294,7 @@ fn edge_cases_pass_through_with_bom_and_crlf() {
 fn json_resource_list_is_read_as_json() {
     let input = "{\n  \"apiVersion\": \"config.kubernetes.io/v1\",\n  \"kind\": \"ResourceList\",\n  \"items\": [\n    {\"kind\": \"A\", \"metadata\": {\"name\": \"a\"}},\n    {\"kind\": \"B\"}\n  ]\n}\n";
     let list = read(input);
-    assert_eq!(list.format, Format::Json);
+    assert_eq!(list.notation, Notation::Json);
     assert_eq!(list.items[0].fields.name, "a");
     assert_eq!(region(&list, 1), "{\"kind\": \"B\"}");
     assert_eq!(
@@ -420,7 +419,9 @@ fn results_replace_the_inputs_results() {
 #[test]
 fn streams_take_new_documents() {
     let input = "# leading comment\napiVersion: v1\nkind: A\n---\napiVersion: v1\nkind: B\n";
-    let list = read_stream(input, "test", &Limits::default()).unwrap();
+    let list = app_notifications::reader(&Limits::default())
+        .stream(input, "test")
+        .unwrap();
     assert_eq!(list.items.len(), 2);
     let out = Splice::new(&list).write(&Edits {
         remove: vec![0],

@@ -1,28 +1,12 @@
 //! Every way the input can be unreadable, with its exact message: what, where, how to fix it.
 //! The binary is run for real, so exit codes and the stdout/stderr split are checked too.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+use crate::support;
 
 const RL: &str = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n";
 
 fn run(input: &[u8], args: &[&str]) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_app-notifications"))
-        .args(args)
-        .env_remove("KUSTOMIZE_PLUGIN_CONFIG_ROOT")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // The binary may stop reading early (size limit); a broken pipe here is expected then.
-    let _ = child.stdin.take().unwrap().write_all(input);
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().expect("exited normally, not by a signal"),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    support::run(support::bin().args(args), input)
 }
 
 /// Unreadable input: exit 1, nothing on stdout, one clear line on stderr.

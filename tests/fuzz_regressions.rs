@@ -6,7 +6,7 @@
 //! idempotence. The checks are the fuzz crate's own (`fuzz/src/checks.rs`), compiled here
 //! on stable with the main crate's dependencies only.
 //!
-//! `FUZZ_REPLAY_DIR=path cargo test --test fuzz_regressions` replays another directory (a
+//! `FUZZ_REPLAY_DIR=path cargo test --test tests fuzz_regressions::` replays another directory (a
 //! fuzz corpus, say) instead.
 
 #[path = "../fuzz/src/checks.rs"]
@@ -193,7 +193,7 @@ fn f3_a_lone_carriage_return_is_a_line_break() {
         );
         let input = read(file);
         let limits = app_notifications::limits::Limits::default();
-        let outcome = app_notifications::function::run_krm(&input, &limits);
+        let outcome = app_notifications::run_krm(&input, &limits);
         let expected = std::fs::read_to_string(
             Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join(format!("tests/golden/{golden}/expected.yaml")),

@@ -1,4 +1,4 @@
-//! Invariants of generation over random builds (DESIGN "Semantics" 9, "Output fidelity"):
+//! Invariants of generation over random builds (semantics §9, §"Output fidelity"):
 //!
 //! - idempotence: running the function on its own output gives byte-identical output;
 //! - order independence: shuffling the input items gives the same generated objects and the
@@ -14,13 +14,10 @@
 //! strategy, placement namespace set or not, single or perNamespace, 1–2 routes, Providers
 //! generated or not, config as functionConfig or discovered as an item.
 
-mod support;
-
-use app_notifications::function::run_krm;
+use crate::support::*;
 use app_notifications::limits::Limits;
-use app_notifications::resource_list::read_resource_list;
+use app_notifications::run_krm;
 use proptest::prelude::*;
-use support::*;
 
 const GENERATED_BY: &str = "app-notifications.dev/generated-by";
 const NAMESPACES: [&str; 3] = ["alpha", "beta", "gamma"];
@@ -332,7 +329,8 @@ fn run(input: &str) -> (i32, String, String) {
 
 /// The items of `text` (exact bytes) and whether each was generated.
 fn items_of(text: &str) -> Vec<(String, bool)> {
-    let list = read_resource_list(text, "test", &Limits::default())
+    let list = app_notifications::reader(&Limits::default())
+        .resource_list(text, "test")
         .unwrap_or_else(|e| panic!("the output does not read back: {e}\n{text}"));
     list.items
         .iter()
@@ -458,20 +456,21 @@ proptest! {
         let (input, _) = b.input(&order);
         let one = run_bin(input.as_bytes());
         let two = run_bin(input.as_bytes());
-        prop_assert_eq!(one.exit, 0, "{}", one.stderr);
+        prop_assert_eq!(one.code, 0, "{}", one.stderr);
         prop_assert!(one.stdout == two.stdout, "stdout differs:\n{}\n---\n{}", one.stdout, two.stdout);
         prop_assert_eq!(&one.stderr, &two.stderr);
-        prop_assert_eq!(one.exit, two.exit);
+        prop_assert_eq!(one.code, two.code);
         // And the library agrees with the binary.
         let (exit, lib, _) = run(&input);
-        prop_assert_eq!(exit, one.exit);
+        prop_assert_eq!(exit, one.code);
         prop_assert!(lib == one.stdout);
     }
 }
 
 /// `(kind, namespace, name)` of every generated item of `text`.
 fn generated_identities(text: &str) -> Vec<(String, Option<String>, String)> {
-    let list = read_resource_list(text, "test", &Limits::default())
+    let list = app_notifications::reader(&Limits::default())
+        .resource_list(text, "test")
         .unwrap_or_else(|e| panic!("the output does not read back: {e}\n{text}"));
     list.items
         .iter()
@@ -529,7 +528,7 @@ functionConfig:
 
 /// Environment `prod` + route `eu` and environment `prod-eu` + route `default` both make the
 /// Alert name `shop-prod-eu`. One object per identity (or an error saying why), and the output
-/// must survive a second run unchanged (DESIGN "Semantics" 7 and 9).
+/// must survive a second run unchanged (semantics §7 and 9).
 #[test]
 fn colliding_alert_names_are_not_emitted_twice() {
     let (exit, first, stderr) = run(COLLIDING);
@@ -540,7 +539,7 @@ fn colliding_alert_names_are_not_emitted_twice() {
             "exit 0 but the output holds two objects with one identity: {dups:?}\n{first}"
         );
         let second = run_bin(first.as_bytes());
-        assert_eq!(second.exit, 0, "second run: {}", second.stderr);
+        assert_eq!(second.code, 0, "second run: {}", second.stderr);
         assert_eq!(second.stdout, first);
     } else {
         assert_eq!(exit, 1);
@@ -566,16 +565,16 @@ fn colliding_alert_names_over_a_previous_output_do_not_crash() {
     let input = COLLIDING.replace("functionConfig:", &format!("{previous}functionConfig:"));
     let run = run_bin(input.as_bytes());
     assert!(
-        run.exit == 0 || run.exit == 1,
+        run.code == 0 || run.code == 1,
         "exit {}:\n{}",
-        run.exit,
+        run.code,
         run.stderr
     );
 }
 
 /// A generated object that appears twice in the input (a copied file, a bad merge) is still
-/// one object of a processed config: both copies are dropped before generating (DESIGN
-/// "Semantics" 9), so the output is the output of the input without the copy.
+/// one object of a processed config: both copies are dropped before generating (semantics
+/// §9), so the output is the output of the input without the copy.
 #[test]
 fn duplicated_generated_objects_are_dropped() {
     let example = std::fs::read_to_string(
@@ -585,7 +584,9 @@ fn duplicated_generated_objects_are_dropped() {
     .unwrap();
     let (exit, first, stderr) = run(&example);
     assert_eq!(exit, 0, "{stderr}");
-    let list = read_resource_list(&first, "test", &Limits::default()).unwrap();
+    let list = app_notifications::reader(&Limits::default())
+        .resource_list(&first, "test")
+        .unwrap();
     let alert = list
         .items
         .iter()

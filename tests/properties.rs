@@ -1,9 +1,9 @@
 //! Invariants of the reader and splicer over generated ResourceLists: split-then-join gives the
 //! input back, item regions are exact, and edits leave every other item's bytes alone.
 
-use app_notifications::function::run_krm;
 use app_notifications::limits::Limits;
-use app_notifications::resource_list::{read_resource_list, Edits, Splice};
+use app_notifications::resource_list::{Edits, Splice};
+use app_notifications::run_krm;
 use proptest::prelude::*;
 use serde_json::json;
 
@@ -106,7 +106,7 @@ proptest! {
         let outcome = run_krm(input.as_bytes(), &Limits::default());
         prop_assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
         prop_assert_eq!(&outcome.stdout.to_string(), &input);
-        let list = read_resource_list(&input, "t", &Limits::default()).unwrap();
+        let list = app_notifications::reader(&Limits::default()).resource_list(&input, "t").unwrap();
         prop_assert_eq!(list.items.len(), items.len());
         // Regions in order, never overlapping, each exactly the item's text; what lies between
         // them is only gaps (comments and blank lines).
@@ -123,13 +123,13 @@ proptest! {
     #[test]
     fn edits_leave_other_items_alone(case in case(), remove in prop::collection::vec(any::<bool>(), 12), appended in 0usize..3) {
         let (input, items) = build(&case);
-        let list = read_resource_list(&input, "t", &Limits::default()).unwrap();
+        let list = app_notifications::reader(&Limits::default()).resource_list(&input, "t").unwrap();
         let removed: Vec<usize> = (0..items.len()).filter(|&i| remove[i]).collect();
         let new_items: Vec<_> = (0..appended)
             .map(|n| json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": format!("new-{n}")}, "data": {"on": "yes", "n": "0755"}}))
             .collect();
         let out = Splice::new(&list).write(&Edits { remove: removed.clone(), append: new_items, ..Edits::default() });
-        let again = read_resource_list(&out, "t", &Limits::default()).unwrap_or_else(|e| panic!("{e}\n{out}"));
+        let again = app_notifications::reader(&Limits::default()).resource_list(&out, "t").unwrap_or_else(|e| panic!("{e}\n{out}"));
         let kept: Vec<&String> = items.iter().enumerate().filter(|(i, _)| !removed.contains(i)).map(|(_, t)| t).collect();
         prop_assert_eq!(again.items.len(), kept.len() + appended);
         for (item, expected) in again.items.iter().zip(&kept) {

@@ -32,4 +32,4 @@ command -v buildah >/dev/null || {
 bash wasm/build.sh
 
 cargo build --release --locked --bin app-notifications
-cargo test --locked --all-targets
+cargo test --locked --workspace --all-targets

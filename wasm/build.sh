@@ -7,7 +7,7 @@
 #   cli.mjs                                 the KRM function for Node (`npx app-notifications`)
 #   app-notifications.wasm, wasi.mjs        the whole command line as wasm32-wasip1, run with
 #                                           Node's WASI (render, check, report, schema, --help)
-#   package.json, README.md
+#   package.json, README.md, LICENSE
 #
 # Idempotent; every tool it needs comes from the registries this project uses: the Rust
 # targets through rustup, wasm-bindgen-cli from crates.io at exactly the version wasm/Cargo.toml
@@ -60,6 +60,7 @@ cargo build --release --locked --target wasm32-wasip1 --bin app-notifications
 
 cp wasm/pkg-template/node.mjs wasm/pkg-template/node.d.mts wasm/cli.mjs wasm/wasi.mjs "$OUT/"
 cp wasm/README.md "$OUT/README.md"
+cp LICENSE "$OUT/LICENSE"
 chmod +x "$OUT/cli.mjs" "$OUT/wasi.mjs"
 node -e '
   const fs = require("node:fs");

@@ -10,13 +10,11 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use app_notifications::config;
-use app_notifications::function::{run_krm, run_legacy_plugin};
 use app_notifications::limits::Limits;
-use app_notifications::resource_list::{
-    read_resource_list, read_stream, Edits, Envelope, ItemsContainer, ResourceList, Splice,
-};
+use app_notifications::resource_list::{Edits, Envelope, ItemsContainer, ResourceList, Splice};
 use app_notifications::yaml::lines::{ends_with_line_break, lines_inclusive};
 use app_notifications::yaml::tree::ExpansionBudget;
+use app_notifications::{run_krm, run_legacy_plugin};
 use granit_parser::{Event, Options, Parser, ScalarStyle};
 use serde_json::{json, Value};
 
@@ -413,6 +411,9 @@ fn full_items(list: &ResourceList<'_>, text: &str) -> Result<Vec<FullItem>, Conv
             let regions: Vec<_> = list.items.iter().map(|i| i.region.clone()).collect();
             full_items_of_list(text, &regions)
         }
+        Envelope::Composed => Err(ConvError::Shape(
+            "a composed list has no text of its own".into(),
+        )),
     }
 }
 
@@ -448,6 +449,22 @@ pub fn reader_splicer(data: &[u8]) -> CheckResult {
     };
     check_reader(text, read_resource_list, "ResourceList")?;
     check_reader(text, read_stream, "stream")
+}
+
+fn read_resource_list<'a>(
+    text: &'a str,
+    origin: &str,
+    limits: &Limits,
+) -> Result<ResourceList<'a>, app_notifications::resource_list::ReadError> {
+    app_notifications::reader(limits).resource_list(text, origin)
+}
+
+fn read_stream<'a>(
+    text: &'a str,
+    origin: &str,
+    limits: &Limits,
+) -> Result<ResourceList<'a>, app_notifications::resource_list::ReadError> {
+    app_notifications::reader(limits).stream(text, origin)
 }
 
 fn check_reader(text: &str, read: Reader, what: &str) -> CheckResult {
@@ -779,17 +796,13 @@ fn sample_indices(n: usize) -> Vec<usize> {
 // Target 2: config loading.
 // ---------------------------------------------------------------------------------------------
 
-/// `data` as the YAML of a functionConfig (wrapped in an empty ResourceList, as the legacy
-/// plugin reads its config file), then [`config_value`].
+/// `data` as the YAML of a functionConfig (one object, as the legacy plugin reads its config
+/// file), then [`config_value`].
 pub fn config_yaml(data: &[u8]) -> CheckResult {
     let Ok(text) = std::str::from_utf8(data) else {
         return Ok(());
     };
-    let wrapped = app_notifications::package::resource_list(&[], Some(text));
-    let Ok(list) = read_resource_list(&wrapped, "fuzz", &limits()) else {
-        return Ok(());
-    };
-    let Some(node) = list.function_config.as_ref() else {
+    let Ok(Some(node)) = app_notifications::reader(&limits()).object(text, "fuzz") else {
         return Ok(());
     };
     let Ok(value) = node.to_json(&mut ExpansionBudget::new(limits().max_alias_expansion)) else {
@@ -854,14 +867,17 @@ pub fn whole_function(data: &[u8]) -> CheckResult {
         0 => {
             let text =
                 std::str::from_utf8(data).map_err(|_| "exit 0 on input that is not UTF-8")?;
-            let input = read_resource_list(text, "fuzz", &limits())
+            let input = app_notifications::reader(&limits())
+                .resource_list(text, "fuzz")
                 .map_err(|e| format!("exit 0 but the input does not read: {e}"))?;
-            let output = read_resource_list(&stdout, "fuzz", &limits()).map_err(|e| {
-                format!(
-                    "the output does not read back as a ResourceList: {e}\noutput:\n{}",
-                    short(&stdout)
-                )
-            })?;
+            let output = app_notifications::reader(&limits())
+                .resource_list(&stdout, "fuzz")
+                .map_err(|e| {
+                    format!(
+                        "the output does not read back as a ResourceList: {e}\noutput:\n{}",
+                        short(&stdout)
+                    )
+                })?;
             check_kept(&input, &output)?;
             if !aliased_null_items(&input) {
                 check_root_rest(text, &stdout)?;
@@ -889,14 +905,17 @@ pub fn whole_function(data: &[u8]) -> CheckResult {
             // "the input items come back unchanged, with the results"
             let text =
                 std::str::from_utf8(data).map_err(|_| "output for input that is not UTF-8")?;
-            let input = read_resource_list(text, "fuzz", &limits())
+            let input = app_notifications::reader(&limits())
+                .resource_list(text, "fuzz")
                 .map_err(|e| format!("exit 1 with output, but the input does not read: {e}"))?;
-            let output = read_resource_list(&stdout, "fuzz", &limits()).map_err(|e| {
-                format!(
-                    "exit 1: the output does not read back: {e}\noutput:\n{}",
-                    short(&stdout)
-                )
-            })?;
+            let output = app_notifications::reader(&limits())
+                .resource_list(&stdout, "fuzz")
+                .map_err(|e| {
+                    format!(
+                        "exit 1: the output does not read back: {e}\noutput:\n{}",
+                        short(&stdout)
+                    )
+                })?;
             ensure!(
                 input.items.len() == output.items.len(),
                 "exit 1: {} items in, {} out",
@@ -1084,14 +1103,17 @@ pub fn legacy_plugin(data: &[u8]) -> CheckResult {
         return Ok(());
     }
     let text = std::str::from_utf8(data).map_err(|_| "exit 0 on input that is not UTF-8")?;
-    let input = read_stream(text, "fuzz", &limits())
+    let input = app_notifications::reader(&limits())
+        .stream(text, "fuzz")
         .map_err(|e| format!("exit 0 but the input does not read as a stream: {e}"))?;
-    let output = read_stream(&stdout, "fuzz", &limits()).map_err(|e| {
-        format!(
-            "the output does not read back as a stream: {e}\noutput:\n{}",
-            short(&stdout)
-        )
-    })?;
+    let output = app_notifications::reader(&limits())
+        .stream(&stdout, "fuzz")
+        .map_err(|e| {
+            format!(
+                "the output does not read back as a stream: {e}\noutput:\n{}",
+                short(&stdout)
+            )
+        })?;
     check_kept(&input, &output)?;
     let again = run_legacy_plugin(
         LEGACY_CONFIG.as_bytes(),

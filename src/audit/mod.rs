@@ -1,31 +1,19 @@
 //! Coverage, seen whole: which Alert covers which applier, what is stale, uncovered or covered
-//! twice. `check` turns it into findings; `report` draws it.
+//! twice. `check` turns it into findings; [`crate::report`] draws it.
 //!
 //! The picture is of the package as it will be after generation: the Alerts a fresh run
 //! generates plus the Alerts users wrote themselves (they send notifications too).
-
-mod report;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-pub use report::{render as render_report, Format};
-
-use crate::generate::inventory::{
-    applier_group, generated_by, is_notification, qualified, GENERATED_BY, INDEX, LEGACY_INDEX,
-    LEGACY_PATH, PATH,
-};
-use crate::generate::Generation;
-use crate::limits::Limits;
-use crate::resource_list::{
-    read_resource_list, Envelope, Format as ListFormat, Item, ResourceList,
-};
+use crate::config::APP_NAME_LABEL;
+use crate::flux::applier_group;
+use crate::generate::{generated_by, is_notification, Generation, GENERATED_BY};
+use crate::resource_list::orchestrator::is_orchestrator;
+use crate::resource_list::{qualified, Item, Reader, ResourceList};
 use crate::results::KrmResult;
-use crate::yaml::lines::lines_inclusive;
-
-/// The label that names an app on its appliers, unless `--app-label` says otherwise.
-pub const DEFAULT_APP_LABEL: &str = "app.kubernetes.io/name";
 
 /// An object by kind, namespace and name.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -133,10 +121,10 @@ pub fn audit(
     list: &ResourceList<'_>,
     generation: &Generation,
     app_label: &str,
-    limits: &Limits,
+    reader: &Reader<'_>,
 ) -> Audit {
     let mut audit = Audit::default();
-    staleness(list, generation, limits, &mut audit.findings);
+    staleness(list, generation, reader, &mut audit.findings);
 
     // The Alerts after generation: fresh generated ones, and users' own.
     let mut alerts: Vec<AlertView> = Vec::new();
@@ -160,7 +148,7 @@ pub fn audit(
             && is_notification(&item.fields)
             && (user_alert || kept_generated)
         {
-            if let Some(value) = item_value(list, item, limits) {
+            if let Some(value) = list.item_value(item, reader) {
                 alerts.push(view(&value, !user_alert));
             }
         }
@@ -184,33 +172,6 @@ pub fn audit(
     }
     audit.alerts = alerts;
     audit
-}
-
-/// An item's whole value. Only configs are kept whole by the reader; other items are read
-/// again from their bytes, which only `check` and `report` need.
-pub fn item_value(list: &ResourceList<'_>, item: &Item<'_>, limits: &Limits) -> Option<Value> {
-    let raw = &list.source[item.region.clone()];
-    let body = match (list.envelope, list.format) {
-        (Envelope::Stream, _) => raw.strip_prefix("---").unwrap_or(raw).to_string(),
-        (_, ListFormat::Json) => raw.to_string(),
-        _ => match raw.trim_start().strip_prefix('-') {
-            // A block item: the `- ` becomes indentation, so the mapping keeps its columns.
-            Some(_) => raw.replacen('-', " ", 1),
-            None => raw.to_string(),
-        },
-    };
-    let indented: String = lines_inclusive(&body)
-        .map(|line| format!("  {line}"))
-        .collect();
-    let text = format!(
-        "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nfunctionConfig:\n{indented}\n"
-    );
-    let read = read_resource_list(&text, "item", limits).ok()?;
-    let node = read.function_config?;
-    node.to_json(&mut crate::yaml::tree::ExpansionBudget::new(
-        limits.max_alias_expansion,
-    ))
-    .ok()
 }
 
 fn text(value: &Value) -> Option<String> {
@@ -251,8 +212,7 @@ fn view(value: &Value, generated: bool) -> AlertView {
     AlertView {
         namespace,
         name: text(&meta["name"]).unwrap_or_default(),
-        app: text(&spec["eventMetadata"]["app"])
-            .or_else(|| text(&meta["labels"]["app.kubernetes.io/name"])),
+        app: text(&spec["eventMetadata"]["app"]).or_else(|| text(&meta["labels"][APP_NAME_LABEL])),
         environment: text(&spec["eventMetadata"]["env"]),
         provider: text(&spec["providerRef"]["name"]).unwrap_or_default(),
         generated,
@@ -374,13 +334,13 @@ fn overlaps(alerts: &[AlertView]) -> Vec<Overlap> {
 fn staleness(
     list: &ResourceList<'_>,
     generation: &Generation,
-    limits: &Limits,
+    reader: &Reader<'_>,
     findings: &mut Vec<KrmResult>,
 ) {
     let edits = &generation.edits;
     for (index, fresh) in &edits.replace {
         let item = &list.items[*index];
-        let Some(old) = item_value(list, item, limits) else {
+        let Some(old) = list.item_value(item, reader) else {
             continue;
         };
         let changes = differences(&old, fresh);
@@ -471,16 +431,7 @@ fn differences(old: &Value, fresh: &Value) -> Vec<String> {
     let strip = |v: &Value| {
         let mut v = v.clone();
         if let Some(annotations) = v["metadata"]["annotations"].as_object_mut() {
-            for key in [
-                PATH,
-                INDEX,
-                LEGACY_PATH,
-                LEGACY_INDEX,
-                "internal.config.kubernetes.io/id",
-                "config.k8s.io/id",
-            ] {
-                annotations.remove(key);
-            }
+            annotations.retain(|key, _| !is_orchestrator(key));
         }
         if let Some(spec) = v["spec"].as_object_mut() {
             spec.remove("eventSources");
@@ -511,50 +462,5 @@ fn diff_paths(old: &Value, new: &Value, path: String, out: &mut Vec<String>) {
         }
         (a, b) if a != b => out.push(format!("{path} changes from {a} to {b}")),
         _ => {}
-    }
-}
-
-/// The report of a read list in `format`: generation runs first, and its errors (configs that
-/// cannot be read or applied) are the answer instead of a picture that would be wrong. The
-/// command line's `report`, and the WASM `report` and `playground`, all draw through here.
-pub fn report_list(
-    list: &ResourceList<'_>,
-    format: Format,
-    app_label: &str,
-    limits: &Limits,
-) -> Result<String, Vec<KrmResult>> {
-    let generation = crate::generate::generate(list, limits.max_alias_expansion);
-    if crate::results::has_errors(&generation.results) {
-        return Err(generation.results);
-    }
-    Ok(draw_report(list, &generation, format, app_label, limits))
-}
-
-/// The report of a list whose generation has already run.
-pub fn draw_report(
-    list: &ResourceList<'_>,
-    generation: &Generation,
-    format: Format,
-    app_label: &str,
-    limits: &Limits,
-) -> String {
-    render_report(&audit(list, generation, app_label, limits), format)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::resource_list::read_resource_list;
-
-    #[test]
-    fn an_item_with_bare_cr_line_breaks_reads_again_whole() {
-        let src = "apiVersion: config.kubernetes.io/v1\rkind: ResourceList\ritems:\r\
-                   - kind: A\r  metadata:\r    name: a\r  data: |\r    x\r";
-        let list = read_resource_list(src, "test", &Limits::default()).expect("reads");
-        let value = item_value(&list, &list.items[0], &Limits::default());
-        assert_eq!(
-            value,
-            Some(serde_json::json!({"kind": "A", "metadata": {"name": "a"}, "data": "x\n"}))
-        );
     }
 }

@@ -11,7 +11,7 @@ const SECRET_HINT: &str = "put credentials in the Secret referenced by `secretRe
      key replaces `spec.address`, and its `token`, `username` and `password` keys hold credentials";
 
 /// Checks `address` for a Provider of type `type_`.
-pub(crate) fn check(type_: ProviderType, address: &str) -> Result<(), Problem> {
+pub(crate) fn check_scheme(type_: ProviderType, address: &str) -> Result<(), Problem> {
     if address.is_empty() {
         return Ok(());
     }

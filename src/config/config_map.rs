@@ -10,6 +10,27 @@ use super::model::DEFAULT_ROUTE;
 use super::suggest::{backticked, closest};
 use super::{API_VERSION, KIND};
 
+/// The `data` key that picks the mode, not part of the config: `mode: check` makes the
+/// function a validator (kpt `validators:`).
+pub const MODE_KEY: &str = "mode";
+
+/// What the function does with a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Generate Alerts and Providers (the default).
+    Generate,
+    /// Leave the items as they are; report stale generated objects, uncovered apps and
+    /// overlapping Alerts.
+    Check,
+}
+
+impl Mode {
+    /// The mode a ConfigMap's `data.mode` names (`check`), if any.
+    pub fn from_data(value: &str) -> Option<Mode> {
+        (value == "check").then_some(Mode::Check)
+    }
+}
+
 /// The `data` keys and the config field each one sets.
 pub const CONFIG_MAP_KEYS: &[(&str, &str)] = &[
     ("app", "spec.app"),

@@ -1,4 +1,4 @@
-//! The config as one environment sees it (DESIGN "Semantics" 3): the base spec with
+//! The config as one environment sees it (semantics §3): the base spec with
 //! `environments.<env>` merged over it.
 
 use std::collections::BTreeMap;

@@ -97,7 +97,7 @@ impl Report {
     }
 
     /// Records `check`'s outcome for the value at `path` as an error.
-    pub fn check(&mut self, path: &str, check: Result<(), Problem>) {
+    pub fn record(&mut self, path: &str, check: Result<(), Problem>) {
         if let Err(problem) = check {
             self.errors.push(problem.at(path));
         }

@@ -13,9 +13,9 @@ use super::{rules, schema, structure, API_VERSION, KIND};
 pub fn load(value: &Value) -> Result<Loaded, Vec<ConfigError>> {
     check_identity(value)?;
     let mut report = Report::default();
-    let (pruned, errors) = structure::check(schema::draft(), "AppNotifications", value, "");
+    let (pruned, errors) = structure::check_shape(schema::draft(), "AppNotifications", value, "");
     report.errors.extend(errors);
-    rules::check(value, &pruned, &mut report);
+    rules::check_rules(value, &pruned, &mut report);
     sort_by_document(&mut report.errors, value);
     sort_by_document(&mut report.warnings, value);
     if !report.errors.is_empty() {

@@ -23,7 +23,7 @@ mod structure;
 mod suggest;
 mod values;
 
-pub use config_map::{from_config_map, CONFIG_MAP_KEYS};
+pub use config_map::{from_config_map, Mode, CONFIG_MAP_KEYS, MODE_KEY};
 pub use effective::{Effective, APP_NAME_LABEL};
 pub use error::{ConfigError, Loaded};
 pub use load::{load, load_function_config};

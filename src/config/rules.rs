@@ -23,7 +23,7 @@ use super::values;
 
 /// Checks the structurally `pruned` config; `original` is consulted only where pruning could
 /// make a value look emptier than the user wrote it.
-pub(crate) fn check(original: &Value, pruned: &Value, report: &mut Report) {
+pub(crate) fn check_rules(original: &Value, pruned: &Value, report: &mut Report) {
     let meta: Option<ObjectMeta> = typed(pruned.get("metadata"));
     if let Some(meta) = &meta {
         check_metadata(meta, report);
@@ -38,7 +38,7 @@ pub(crate) fn check(original: &Value, pruned: &Value, report: &mut Report) {
     };
 
     match (text("app"), &meta) {
-        (Some(app), _) => report.check("spec.app", names::dns_label("app name", app)),
+        (Some(app), _) => report.record("spec.app", names::dns_label("app name", app)),
         (None, Some(meta)) if names::dns_subdomain("config name", &meta.name).is_ok() => {
             if let Err(problem) = names::dns_label("app name", &meta.name) {
                 let hint = problem.hint.unwrap_or_default();
@@ -54,13 +54,13 @@ pub(crate) fn check(original: &Value, pruned: &Value, report: &mut Report) {
         _ => {}
     }
     if let Some(env) = text("environment") {
-        report.check(
+        report.record(
             "spec.environment",
             names::dns_label("environment name", env),
         );
     }
     if let Some(label) = text("environmentLabel") {
-        report.check("spec.environmentLabel", names::label_key(label));
+        report.record("spec.environmentLabel", names::label_key(label));
         if text("environment").is_some() {
             report.error(
                 Problem::new("cannot be combined with `spec.environment`")
@@ -81,7 +81,7 @@ pub(crate) fn check(original: &Value, pruned: &Value, report: &mut Report) {
         .and_then(Value::as_str)
         .filter(|ns| !ns.is_empty())
     {
-        report.check(
+        report.record(
             "spec.placement.namespace",
             names::dns_label("namespace", namespace),
         );
@@ -91,13 +91,13 @@ pub(crate) fn check(original: &Value, pruned: &Value, report: &mut Report) {
     if let Some(environments) = spec.get("environments").and_then(Value::as_object) {
         for (env, overrides) in environments {
             let path = field("spec.environments", env);
-            report.check(&path, names::dns_label("environment name", env));
+            report.record(&path, names::dns_label("environment name", env));
             check_environment(overrides, &path, &routes, &providers, report);
         }
     }
     check_unreferenced_providers(spec, report);
     if let Some(output) = text("outputPath") {
-        report.check("spec.outputPath", values::output_path(output));
+        report.record("spec.outputPath", values::output_path(output));
     }
 }
 
@@ -153,23 +153,23 @@ fn items(value: Option<&Value>) -> impl Iterator<Item = (usize, &Value)> {
 }
 
 fn check_metadata(meta: &ObjectMeta, report: &mut Report) {
-    report.check(
+    report.record(
         "metadata.name",
         names::dns_subdomain("config name", &meta.name),
     );
     if let Some(namespace) = meta.namespace.as_deref().filter(|ns| !ns.is_empty()) {
-        report.check(
+        report.record(
             "metadata.namespace",
             names::dns_label("namespace", namespace),
         );
     }
     for (key, value) in &meta.labels {
         let path = field("metadata.labels", key);
-        report.check(&path, names::label_key(key));
-        report.check(&path, names::label_value(value));
+        report.record(&path, names::label_key(key));
+        report.record(&path, names::label_value(value));
     }
     for key in meta.annotations.keys() {
-        report.check(&field("metadata.annotations", key), names::label_key(key));
+        report.record(&field("metadata.annotations", key), names::label_key(key));
     }
 }
 
@@ -178,8 +178,8 @@ fn check_selector(selector: &Value, original: Option<&Value>, report: &mut Repor
     let labels: BTreeMap<String, String> = typed(selector.get("matchLabels")).unwrap_or_default();
     for (key, value) in &labels {
         let entry = field(&field(path, "matchLabels"), key);
-        report.check(&entry, names::label_key(key));
-        report.check(&entry, names::label_value(value));
+        report.record(&entry, names::label_key(key));
+        report.record(&entry, names::label_value(value));
     }
     let expressions_path = field(path, "matchExpressions");
     for (i, item) in items(selector.get("matchExpressions")) {
@@ -206,7 +206,7 @@ fn check_selector(selector: &Value, original: Option<&Value>, report: &mut Repor
 }
 
 fn check_requirement(requirement: &LabelSelectorRequirement, path: &str, report: &mut Report) {
-    report.check(&field(path, "key"), names::label_key(&requirement.key));
+    report.record(&field(path, "key"), names::label_key(&requirement.key));
     let values_path = field(path, "values");
     let operator = match requirement.operator {
         SelectorOperator::In => "In",
@@ -227,7 +227,7 @@ fn check_requirement(requirement: &LabelSelectorRequirement, path: &str, report:
         _ => {}
     }
     for (i, value) in requirement.values.iter().enumerate() {
-        report.check(&index(&values_path, i), names::label_value(value));
+        report.record(&index(&values_path, i), names::label_value(value));
     }
 }
 
@@ -290,7 +290,7 @@ fn check_routes(
 
 fn check_route_fields(route: &RouteOverride, raw: &Value, path: &str, report: &mut Report) {
     if raw.get("name").is_some() {
-        report.check(
+        report.record(
             &field(path, "name"),
             names::dns_label("route name", &route.name),
         );
@@ -300,14 +300,14 @@ fn check_route_fields(route: &RouteOverride, raw: &Value, path: &str, report: &m
         if raw.get("providerRef").is_some_and(Value::is_object) {
             at = field(&at, "name");
         }
-        report.check(&at, names::dns_subdomain("Provider name", name));
+        report.record(&at, names::dns_subdomain("Provider name", name));
     }
     for (list, patterns) in [
         ("inclusionList", &route.inclusion_list),
         ("exclusionList", &route.exclusion_list),
     ] {
         for (i, pattern) in patterns.iter().flatten().enumerate() {
-            report.check(&index(&field(path, list), i), values::event_regex(pattern));
+            report.record(&index(&field(path, list), i), values::event_regex(pattern));
         }
     }
     if route.summary.as_deref().is_some_and(|s| !s.is_empty()) {
@@ -356,7 +356,7 @@ fn duplicate_provider(name: &str, first: &str) -> Problem {
 }
 
 fn check_provider_fields(provider: &ProviderOverride, path: &str, report: &mut Report) {
-    report.check(
+    report.record(
         &field(path, "name"),
         names::dns_subdomain("Provider name", &provider.name),
     );
@@ -375,7 +375,7 @@ fn check_provider_fields(provider: &ProviderOverride, path: &str, report: &mut R
         ("proxySecretRef", &provider.proxy_secret_ref),
     ] {
         if let Some(secret) = secret {
-            report.check(
+            report.record(
                 &field(&field(path, name), "name"),
                 names::dns_subdomain("Secret name", &secret.name),
             );
@@ -386,13 +386,13 @@ fn check_provider_fields(provider: &ProviderOverride, path: &str, report: &mut R
         .as_deref()
         .filter(|s| !s.is_empty())
     {
-        report.check(
+        report.record(
             &field(path, "serviceAccountName"),
             names::dns_subdomain("ServiceAccount name", account),
         );
     }
     if let Some(timeout) = provider.timeout.as_deref().filter(|s| !s.is_empty()) {
-        report.check(&field(path, "timeout"), values::timeout(timeout));
+        report.record(&field(path, "timeout"), values::timeout(timeout));
     }
 }
 
@@ -400,7 +400,7 @@ fn check_provider_fields(provider: &ProviderOverride, path: &str, report: &mut R
 /// secret: saying so now saves the user a second round.
 fn check_untyped_address(provider: &ProviderOverride, path: &str, report: &mut Report) {
     if let Some(address) = &provider.address {
-        report.check(&field(path, "address"), address::check_credentials(address));
+        report.record(&field(path, "address"), address::check_credentials(address));
     }
 }
 
@@ -428,7 +428,7 @@ fn combinations(provider: &Provider) -> Vec<Finding> {
     let mut findings = Vec::new();
     let type_ = provider.type_;
     if let Some(address) = provider.address.as_deref() {
-        if let Err(problem) = address::check(type_, address) {
+        if let Err(problem) = address::check_scheme(type_, address) {
             findings.push(Finding {
                 involved: &["address", "type"],
                 problem,
@@ -541,7 +541,7 @@ fn check_environment(
         .and_then(Value::as_str)
         .filter(|ns| !ns.is_empty())
     {
-        report.check(
+        report.record(
             &field(&field(path, "placement"), "namespace"),
             names::dns_label("namespace", namespace),
         );

@@ -16,7 +16,7 @@ use super::suggest::{backticked, closest};
 /// and ill-typed fields are removed, ill-typed list items become `null` (so indices in later
 /// messages still match the user's file), and `null` in an optional field counts as absent
 /// (YAML's `key:` with nothing after it).
-pub(crate) fn check(
+pub(crate) fn check_shape(
     schema: &Value,
     root_def: &str,
     value: &Value,

@@ -12,7 +12,6 @@ pub const ENV_ANNOTATION: &str = "event.toolkit.fluxcd.io/env";
 
 /// The patches that give `item` the `wanted` annotations, or why it cannot be patched.
 pub fn stamp(
-    source: &str,
     item: &Item<'_>,
     wanted: &[(&str, &str)],
     nl: &str,
@@ -54,7 +53,7 @@ pub fn stamp(
     // A new line can only start at a line start; at the very end of an input without a final
     // line break, start one first.
     let line_start = |at: usize| {
-        if !at_line_start(source, at) {
+        if !at_line_start(item.source, at) {
             nl
         } else {
             ""

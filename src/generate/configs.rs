@@ -1,4 +1,4 @@
-//! Where configs come from (DESIGN "Where configs come from"): the functionConfig when it is
+//! Where configs come from (semantics "Where configs come from"): the functionConfig when it is
 //! an `AppNotifications` (or a ConfigMap with data), and every `AppNotifications` item.
 
 use std::collections::BTreeMap;
@@ -6,9 +6,9 @@ use std::rc::Rc;
 
 use serde_json::Value;
 
-use super::inventory::{qualified, LOCAL_CONFIG};
 use crate::config::{self, AppNotifications, ConfigError};
-use crate::resource_list::{Item, ResourceList};
+use crate::resource_list::orchestrator::LOCAL_CONFIG;
+use crate::resource_list::{qualified, Item, ResourceList};
 use crate::results::KrmResult;
 use crate::yaml::tree::{ExpansionBudget, Node};
 
@@ -21,6 +21,23 @@ pub struct Config<'l> {
     pub item: Option<&'l Item<'l>>,
     /// `<namespace>/<name>` of the config object: the value of the ownership annotation.
     pub owner: String,
+    /// Whether it is the functionConfig (which is not an item unless echoed as one).
+    pub is_function_config: bool,
+}
+
+impl Config<'_> {
+    /// Points a result at the config: its item, or the functionConfig.
+    pub fn point(&self, result: KrmResult) -> KrmResult {
+        point(result, self.item, self.is_function_config)
+    }
+}
+
+fn point(result: KrmResult, item: Option<&Item<'_>>, function_config: bool) -> KrmResult {
+    match item {
+        Some(item) => result.about(item),
+        None if function_config => result.about_function_config(),
+        None => result,
+    }
 }
 
 /// All configs of the run.
@@ -79,7 +96,7 @@ pub fn collect<'l>(list: &'l ResourceList<'_>, alias_budget: usize) -> Configs<'
         let from_config_map = value.get("kind").and_then(Value::as_str) == Some("ConfigMap");
         match config::load_function_config(&value) {
             Ok(mut loaded) => {
-                report_warnings(&loaded.warnings, fc_item, &mut out.results);
+                report_warnings(&loaded.warnings, fc_item, true, &mut out.results);
                 let owner = if from_config_map {
                     // kpt names every `fn eval -- key=value` ConfigMap `function-input`: owned by
                     // that name, one app's run would prune another's Alerts. The app names the
@@ -97,9 +114,12 @@ pub fn collect<'l>(list: &'l ResourceList<'_>, alias_budget: usize) -> Configs<'
                     config: loaded.config,
                     item: fc_item,
                     owner,
+                    is_function_config: true,
                 });
             }
-            Err(errors) => report_errors(&errors, "functionConfig", fc_item, &mut out.results),
+            Err(errors) => {
+                report_errors(&errors, "functionConfig", fc_item, true, &mut out.results)
+            }
         }
     }
     for item in item_configs {
@@ -127,11 +147,12 @@ pub fn collect<'l>(list: &'l ResourceList<'_>, alias_budget: usize) -> Configs<'
         };
         match config::load(&value) {
             Ok(loaded) => {
-                report_warnings(&loaded.warnings, Some(item), &mut out.results);
+                report_warnings(&loaded.warnings, Some(item), false, &mut out.results);
                 out.configs.push(Config {
                     config: loaded.config,
                     item: Some(item),
                     owner: owner_of(&value),
+                    is_function_config: false,
                 });
             }
             Err(errors) => {
@@ -139,7 +160,7 @@ pub fn collect<'l>(list: &'l ResourceList<'_>, alias_budget: usize) -> Configs<'
                     "AppNotifications {}",
                     qualified(item.fields.namespace(), &item.fields.name)
                 );
-                report_errors(&errors, &what, Some(item), &mut out.results);
+                report_errors(&errors, &what, Some(item), false, &mut out.results);
             }
         }
     }
@@ -158,7 +179,8 @@ fn function_config_value(
     let value = match node.to_json(&mut ExpansionBudget::new(alias_budget)) {
         Ok(value) => value,
         Err(err) => {
-            results.push(KrmResult::error(format!("functionConfig: {err}")));
+            results
+                .push(KrmResult::error(format!("functionConfig: {err}")).about_function_config());
             return None;
         }
     };
@@ -173,7 +195,7 @@ fn function_config_value(
         "ConfigMap" => {
             // `mode` picks what the function does (see `function::Mode`), not the config.
             if let Some(data) = value.get_mut("data").and_then(Value::as_object_mut) {
-                data.remove(crate::function::MODE_KEY);
+                data.remove(config::MODE_KEY);
             }
             let has_data = value
                 .get("data")
@@ -205,6 +227,7 @@ fn report_errors(
     errors: &[ConfigError],
     what: &str,
     item: Option<&Item<'_>>,
+    function_config: bool,
     results: &mut Vec<KrmResult>,
 ) {
     for error in errors {
@@ -212,8 +235,9 @@ fn report_errors(
         if !error.field_path.is_empty() {
             result = result.at_field(error.field_path.clone());
         }
-        if let Some(item) = item {
-            result = result.about(item).at_field(error.field_path.clone());
+        result = point(result, item, function_config);
+        if item.is_some() {
+            result = result.at_field(error.field_path.clone());
         }
         results.push(result);
     }
@@ -222,13 +246,15 @@ fn report_errors(
 fn report_warnings(
     warnings: &[ConfigError],
     item: Option<&Item<'_>>,
+    function_config: bool,
     results: &mut Vec<KrmResult>,
 ) {
     for warning in warnings {
-        let mut result = KrmResult::warning(warning.to_string());
-        if let Some(item) = item {
-            result = result.about(item);
-        }
+        let mut result = point(
+            KrmResult::warning(warning.to_string()),
+            item,
+            function_config,
+        );
         if !warning.field_path.is_empty() {
             result = result.at_field(warning.field_path.clone());
         }

@@ -1,12 +1,13 @@
-//! What one app instance's Alerts must cover (DESIGN "Semantics" 1, 2, 4, 5, 6): its appliers,
+//! What one app instance's Alerts must cover (semantics §1, §2, §4, §5, §6): its appliers,
 //! its sources, how they are grouped into Alerts by namespace, and the eventSources entries.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::inventory::{is_applier, is_source, is_source_kind, qualified};
+use super::inventory::{is_applier, is_source};
 use super::objects::EventSource;
 use crate::config::{AppNotifications, EventSources, LabelSelector, PlacementMode, Sources};
-use crate::resource_list::Item;
+use crate::flux::{is_source_kind, CHART_SOURCE_REFERENCE};
+use crate::resource_list::{qualified, Item};
 use crate::results::KrmResult;
 
 /// An object an Alert covers.
@@ -237,9 +238,9 @@ pub fn covered(
     {
         let Some(chart_source) = hr
             .fields
-            .source_refs
+            .references
             .iter()
-            .find(|r| r.field == "spec.chart.spec.sourceRef")
+            .find(|r| r.field == CHART_SOURCE_REFERENCE)
         else {
             continue;
         };
@@ -270,7 +271,7 @@ pub fn covered(
     }
     if config.spec.sources == Sources::Referenced {
         for applier in &instance.appliers {
-            for reference in &applier.fields.source_refs {
+            for reference in &applier.fields.references {
                 if !is_source_kind(&reference.target.kind) {
                     continue;
                 }
@@ -359,7 +360,7 @@ pub struct Placement {
     pub left_out: Vec<Covered>,
 }
 
-/// Groups covered objects into Alerts by placement (DESIGN "Semantics" 6).
+/// Groups covered objects into Alerts by placement (semantics §6).
 pub fn place(
     placement_namespace: Option<&str>,
     mode: PlacementMode,
@@ -410,7 +411,7 @@ pub fn place(
     }
 }
 
-/// The eventSources entries for a group (DESIGN "Semantics" 5), deduplicated and sorted:
+/// The eventSources entries for a group (semantics §5), deduplicated and sorted:
 /// appliers first, then sources; by kind, namespace, name.
 pub fn event_sources(
     strategy: EventSources,

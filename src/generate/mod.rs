@@ -6,7 +6,7 @@
 mod annotate;
 mod configs;
 mod coverage;
-pub mod inventory;
+mod inventory;
 mod objects;
 mod output;
 
@@ -15,11 +15,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::config::{EventSources, Route};
-use crate::resource_list::{Edits, Item, ItemPatch, ResourceList};
+use crate::resource_list::{qualified, Edits, Item, ItemPatch, ResourceList};
 use crate::results::{has_errors, KrmResult};
 use configs::Config;
 use coverage::{Covered, Group};
-use inventory::{generated_by, is_provider, qualified};
+pub use inventory::{generated_by, is_notification, is_provider, reader, GENERATED_BY, READ_SPEC};
 use objects::{AlertSpec, EventSource};
 pub use output::Generated;
 
@@ -80,7 +80,6 @@ pub fn generate(list: &ResourceList<'_>, alias_budget: usize) -> Generation {
             providers: &mut providers,
             warned_providers: BTreeSet::new(),
             missing_providers: &mut missing_providers,
-            source: list.source,
             nl: list.layout.line_ending.as_str(),
             item_patches: &mut item_patches,
         };
@@ -174,18 +173,14 @@ struct ConfigRun<'r, 'l> {
     warned_providers: BTreeSet<(Option<String>, String)>,
     /// Positions in `results` of the missing-Provider warnings, with the Provider each names.
     missing_providers: &'r mut Vec<(usize, (Option<String>, String))>,
-    /// The input text and its line ending, for annotations spliced into appliers.
-    source: &'l str,
+    /// The input's line ending, for annotations spliced into appliers.
     nl: &'static str,
     item_patches: &'r mut Vec<ItemPatch>,
 }
 
 impl ConfigRun<'_, '_> {
     fn about(&self, result: KrmResult) -> KrmResult {
-        match self.config.item {
-            Some(item) => result.about(item),
-            None => result,
-        }
+        self.config.point(result)
     }
 
     fn applier_kinds(&self) -> Vec<&'static str> {
@@ -214,10 +209,7 @@ impl ConfigRun<'_, '_> {
 
     fn generate(&mut self) {
         let cfg = &self.config.config;
-        let about = |r: KrmResult| match self.config.item {
-            Some(item) => r.about(item),
-            None => r,
-        };
+        let about = |r: KrmResult| self.config.point(r);
         let mut results = Vec::new();
         let instances = coverage::instances(cfg, self.flux, &mut results, about);
         self.results.extend(results);
@@ -331,7 +323,7 @@ impl ConfigRun<'_, '_> {
             wanted.push((annotate::ENV_ANNOTATION, env.as_str()));
         }
         for applier in &instance.appliers {
-            match annotate::stamp(self.source, applier, &wanted, self.nl) {
+            match annotate::stamp(applier, &wanted, self.nl) {
                 Ok(patches) => self.item_patches.extend(patches),
                 Err(reason) => {
                     let message = format!(

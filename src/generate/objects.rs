@@ -6,10 +6,9 @@ use std::collections::BTreeMap;
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
-use super::inventory::{
-    ENVIRONMENT_LABEL, GENERATED_BY, MANAGED_BY, MANAGED_BY_LABEL, NOTIFICATION_API,
-};
+use super::inventory::{ENVIRONMENT_LABEL, GENERATED_BY, MANAGED_BY, MANAGED_BY_LABEL};
 use crate::config::{EventSeverity, Provider, Route, DEFAULT_ROUTE};
+use crate::flux::NOTIFICATION_API;
 
 /// Kubernetes object names used as label values are limited to 63 characters.
 const MAX_NAME: usize = 63;

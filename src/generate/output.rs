@@ -1,4 +1,4 @@
-//! Ownership, idempotence and pruning (DESIGN "Semantics" 9): which input items the generated
+//! Ownership, idempotence and pruning (semantics §9): which input items the generated
 //! objects replace, which are dropped, and where new ones are written.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -6,7 +6,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde_json::{json, Value};
 
 use super::coverage::describe;
-use super::inventory::{generated_by, is_notification, INDEX, LEGACY_INDEX, LEGACY_PATH, PATH};
+use super::inventory::{generated_by, is_notification};
+use crate::resource_list::orchestrator::{
+    self, is_orchestrator, INDEX, LEGACY_INDEX, LEGACY_PATH, PATH,
+};
 use crate::resource_list::{Edits, Item, ResourceList};
 use crate::results::KrmResult;
 
@@ -229,16 +232,11 @@ fn describe_object(object: &Generated) -> String {
 }
 
 fn path_of<'i>(item: &'i Item<'_>) -> Option<&'i str> {
-    item.fields
-        .annotation(PATH)
-        .or_else(|| item.fields.annotation(LEGACY_PATH))
+    orchestrator::place(|key| item.fields.annotation(key)).map(|(path, _)| path)
 }
 
 fn item_index(item: &Item<'_>) -> Option<u64> {
-    item.fields
-        .annotation(INDEX)
-        .or(item.fields.annotation(LEGACY_INDEX))
-        .and_then(|i| i.parse().ok())
+    orchestrator::place(|key| item.fields.annotation(key)).and_then(|(_, index)| index)
 }
 
 fn annotations(value: &mut Value) -> &mut serde_json::Map<String, Value> {
@@ -264,10 +262,7 @@ fn set_path(value: &mut Value, path: &str, index: u64) {
 fn carry_orchestrator_annotations(value: &mut Value, old: &Item<'_>) {
     let annotations = annotations(value);
     for (key, v) in &old.fields.annotations {
-        let orchestrator = key.starts_with("config.kubernetes.io/")
-            || key.starts_with("internal.config.kubernetes.io/")
-            || key == "config.k8s.io/id";
-        if orchestrator && key != "config.kubernetes.io/local-config" {
+        if is_orchestrator(key) {
             annotations.insert(key.to_string(), json!(v));
         }
     }

@@ -13,16 +13,37 @@ pub struct Location {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReadErrorKind {
     Empty,
-    TooLarge { size: usize, limit: usize },
+    TooLarge {
+        size: usize,
+        limit: usize,
+    },
     InvalidUtf8,
-    Syntax { message: String },
-    TooDeep { limit: usize },
-    NotAResourceList { found: String },
+    Syntax {
+        message: String,
+    },
+    TooDeep {
+        limit: usize,
+    },
+    NotAResourceList {
+        found: String,
+    },
     MultipleDocuments,
-    ItemNotAMapping { index: usize, found: &'static str },
-    DocumentNotAMapping { index: usize, found: &'static str },
-    TooManyItems { limit: usize },
-    DuplicateKey { key: String },
+    /// A second object in a text that holds one (a config file).
+    SecondObject,
+    ItemNotAMapping {
+        index: usize,
+        found: &'static str,
+    },
+    DocumentNotAMapping {
+        index: usize,
+        found: &'static str,
+    },
+    TooManyItems {
+        limit: usize,
+    },
+    DuplicateKey {
+        key: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +82,9 @@ impl ReadError {
             ReadErrorKind::MultipleDocuments => {
                 "send exactly one ResourceList document (remove the extra `---` documents)"
             }
+            ReadErrorKind::SecondObject => {
+                "a config file holds one object; move the others into files of their own"
+            }
             ReadErrorKind::ItemNotAMapping { .. } | ReadErrorKind::DocumentNotAMapping { .. } => {
                 "every item must be a Kubernetes object (a mapping with apiVersion and kind)"
             }
@@ -89,6 +113,7 @@ impl fmt::Display for ReadError {
             ReadErrorKind::MultipleDocuments => {
                 f.write_str("a second YAML document follows the ResourceList")?
             }
+            ReadErrorKind::SecondObject => f.write_str("a second object follows the first")?,
             ReadErrorKind::ItemNotAMapping { index, found } => {
                 write!(f, "items[{index}] is a {found}, not an object")?
             }

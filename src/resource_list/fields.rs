@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 use std::rc::Rc;
 
+use super::reader::ReferenceField;
 use crate::yaml::tree::{ExpansionBudget, Node, TreeError};
 
 /// A reference to another object, as Flux writes it (`{kind, name, namespace?, apiVersion?}`).
@@ -20,10 +21,19 @@ pub struct ObjectRef {
     pub api_version: Option<String>,
 }
 
-/// A source reference of an applier and the field it came from.
+/// `<namespace>/<name>`, or `<name>` for an object without a namespace.
+pub fn qualified(namespace: Option<&str>, name: &str) -> String {
+    match namespace {
+        Some(ns) => format!("{ns}/{name}"),
+        None => name.to_string(),
+    }
+}
+
+/// A reference an item holds (one of the reader's [`ReferenceField`]s) and the field it came
+/// from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SourceRef {
-    /// `spec.sourceRef`, `spec.chart.spec.sourceRef` or `spec.chartRef`.
+pub struct Reference {
+    /// [`ReferenceField::field`], e.g. `spec.sourceRef`.
     pub field: &'static str,
     pub target: ObjectRef,
 }
@@ -46,14 +56,11 @@ pub struct ItemFields<'a> {
     pub namespace: Option<Cow<'a, str>>,
     pub labels: Pairs<'a>,
     pub annotations: Pairs<'a>,
-    pub source_refs: Vec<SourceRef>,
+    pub references: Vec<Reference>,
     pub problems: Vec<FieldProblem>,
     /// Where annotations can be spliced in, for items whose metadata was read off the events.
     pub annotation_slot: Option<AnnotationSlot>,
 }
-
-/// Annotations whose existing values are located, so they can be updated in place.
-pub const LOCATED_ANNOTATIONS: &str = "event.toolkit.fluxcd.io/";
 
 /// Where new annotations go in an item's text, without re-writing anything else of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,8 +83,8 @@ pub enum AnnotationSlot {
 }
 
 impl AnnotationSlot {
-    /// The byte range of an existing annotation's value whose key starts with
-    /// [`LOCATED_ANNOTATIONS`].
+    /// The byte range of an existing annotation's value whose key starts with the reader's
+    /// [`super::ReadSpec::located_annotations`].
     pub fn value_span(&self, key: &str) -> Option<Range<usize>> {
         match self {
             AnnotationSlot::Block { values, .. } | AnnotationSlot::Flow { values, .. } => values
@@ -88,15 +95,6 @@ impl AnnotationSlot {
         }
     }
 }
-
-const SOURCE_REF_FIELDS: [(&str, &[&str]); 3] = [
-    ("spec.sourceRef", &["spec", "sourceRef"]),
-    (
-        "spec.chart.spec.sourceRef",
-        &["spec", "chart", "spec", "sourceRef"],
-    ),
-    ("spec.chartRef", &["spec", "chartRef"]),
-];
 
 fn lookup<'s>(pairs: &'s Pairs<'_>, key: &str) -> Option<&'s str> {
     pairs
@@ -127,12 +125,17 @@ pub struct FastFields<'a> {
 impl<'a> ItemFields<'a> {
     /// Reads the fields from an item's captured node, or from the node plus the fields the
     /// reader took off the events.
-    pub fn read(node: &Node<'a>, fast: Option<FastFields<'a>>, alias_budget: usize) -> Self {
+    pub(super) fn read(
+        node: &Node<'a>,
+        fast: Option<FastFields<'a>>,
+        alias_budget: usize,
+        references: &[ReferenceField],
+    ) -> Self {
         let mut reader = FieldReader {
             fields: ItemFields::default(),
             budget: ExpansionBudget::new(alias_budget),
         };
-        reader.read(node, fast);
+        reader.read(node, fast, references);
         reader.fields
     }
 
@@ -162,7 +165,12 @@ struct FieldReader<'a> {
 }
 
 impl<'a> FieldReader<'a> {
-    fn read(&mut self, node: &Node<'a>, fast: Option<FastFields<'a>>) {
+    fn read(
+        &mut self,
+        node: &Node<'a>,
+        fast: Option<FastFields<'a>>,
+        references: &[ReferenceField],
+    ) {
         let (api_version, kind, metadata) = match fast {
             Some(f) => (f.api_version, f.kind, Some(f.metadata)),
             None => (None, None, None),
@@ -190,9 +198,9 @@ impl<'a> FieldReader<'a> {
             self.fields.labels = self.string_map(node, &["metadata", "labels"]);
             self.fields.annotations = self.string_map(node, &["metadata", "annotations"]);
         }
-        for (field, path) in SOURCE_REF_FIELDS {
+        for &ReferenceField { field, path } in references {
             if let Some(target) = self.object_ref(node, field, path) {
-                self.fields.source_refs.push(SourceRef { field, target });
+                self.fields.references.push(Reference { field, target });
             }
         }
     }

@@ -1,27 +1,36 @@
-//! The input side of the engine: a ResourceList (KRM mode) or a YAML stream (legacy plugin
-//! mode) read into item spans plus the few fields the function reads, and the splicer that
-//! writes the output by copying every byte it was not asked to change.
+//! KRM input and output, byte-exact: a ResourceList (KRM mode) or a YAML stream (legacy plugin
+//! mode, files of a package) read into item spans plus the few fields a caller asks for
+//! ([`ReadSpec`]), and the splicer that writes the output by copying every byte it was not
+//! asked to change.
+//!
+//! Nothing here knows any product: which kinds are kept whole, which references are read and
+//! which annotations are located for patching are the caller's.
 
+mod compose;
 mod error;
 mod fields;
 mod layout;
+pub mod locate;
+pub mod orchestrator;
 mod read;
+mod reader;
 mod splice;
 
 use std::ops::Range;
 use std::rc::Rc;
 
+pub use compose::write_resource_list;
 pub use error::{Location, ReadError, ReadErrorKind};
-pub use fields::{AnnotationSlot, ItemFields, ObjectRef, SourceRef};
-pub use read::{check_size, read_resource_list, read_stream};
-pub use splice::{Edits, ItemPatch, Rendered, Splice};
+pub use fields::{qualified, AnnotationSlot, ItemFields, ObjectRef, Reference};
+pub use reader::{ReadSpec, Reader, ReferenceField};
+pub use splice::{Edits, ItemPatch, Splice, Spliced};
 
 use crate::yaml::emit::{EmitStyle, LineEnding};
 use crate::yaml::tree::Node;
 
 /// How the input was written; the output is written the same way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub enum Notation {
     Yaml,
     /// A flow root mapping that starts with `{`: a JSON ResourceList gets a JSON one back.
     Json,
@@ -34,6 +43,9 @@ pub enum Envelope {
     ResourceList,
     /// A stream of YAML documents, one resource each (kustomize legacy exec plugins).
     Stream,
+    /// Items of several inputs ([`ResourceList::compose`]): read and generated from, never
+    /// spliced.
+    Composed,
 }
 
 /// Where the items sit, which decides how items are removed and inserted.
@@ -97,6 +109,8 @@ impl Layout {
 pub struct Item<'a> {
     /// Position in `items` (or document number in a stream), from 0.
     pub index: usize,
+    /// The text the item was read from; [`Item::region`] is a range of it.
+    pub source: &'a str,
     /// The bytes that belong to this item: from the start of its `- ` line to the end of its
     /// last line (block), or the node itself (flow/JSON), or the document (stream).
     pub region: Range<usize>,
@@ -115,9 +129,9 @@ pub struct Item<'a> {
 /// A parsed input. Borrows the input text; the splicer copies from it.
 #[derive(Debug)]
 pub struct ResourceList<'a> {
-    /// The whole input, including a BOM if there was one.
+    /// The whole input, including a BOM if there was one (empty for a composed list).
     pub source: &'a str,
-    pub format: Format,
+    pub notation: Notation,
     pub envelope: Envelope,
     pub layout: Layout,
     pub items: Vec<Item<'a>>,

@@ -7,7 +7,7 @@ use std::ops::Range;
 use serde_json::Value;
 
 use super::layout::line_end_after;
-use super::{Envelope, Format, ItemsContainer, ResourceList, RootInsert};
+use super::{Envelope, ItemsContainer, Notation, ResourceList, RootInsert};
 use crate::yaml::emit::{self, EmitStyle};
 use crate::yaml::lines::{at_line_start, lines_inclusive};
 
@@ -59,7 +59,7 @@ impl<'l, 'a> Splice<'l, 'a> {
     }
 
     /// The output for `edits`, as the input's bytes with patches laid over them.
-    pub fn render(mut self, edits: &Edits) -> Rendered<'a> {
+    pub fn render(mut self, edits: &Edits) -> Spliced<'a> {
         if !edits.remove.is_empty() || !edits.replace.is_empty() || !edits.append.is_empty() {
             self.items(edits);
         }
@@ -77,7 +77,7 @@ impl<'l, 'a> Splice<'l, 'a> {
             }
         }
         self.patches.sort_by_key(|p| (p.range.start, p.range.end));
-        Rendered {
+        Spliced {
             source: self.list.source,
             patches: self.patches,
         }
@@ -284,7 +284,7 @@ impl<'l, 'a> Splice<'l, 'a> {
         let list = self.list;
         let src = list.source;
         let items = &list.items;
-        if list.format == Format::Yaml && items.is_empty() && !edits.append.is_empty() {
+        if list.notation == Notation::Yaml && items.is_empty() && !edits.append.is_empty() {
             // `items: []` in a YAML list becomes a block sequence, as kyaml would write it.
             let text = self.new_block_items(&edits.append);
             self.patch(key_end..close + 1, text);
@@ -394,13 +394,13 @@ impl<'l, 'a> Splice<'l, 'a> {
 /// Output that is mostly the input: written piece by piece, so a large list is never copied
 /// whole in memory.
 #[derive(Debug, Default)]
-pub struct Rendered<'a> {
+pub struct Spliced<'a> {
     source: &'a str,
     /// Sorted, non-overlapping.
     patches: Vec<Patch>,
 }
 
-impl<'a> Rendered<'a> {
+impl<'a> Spliced<'a> {
     /// The pieces in order: input slices and patch texts (the output is their concatenation).
     pub fn pieces(&self) -> impl Iterator<Item = &str> {
         let mut pos = 0;
@@ -431,7 +431,7 @@ impl<'a> Rendered<'a> {
     }
 }
 
-impl std::fmt::Display for Rendered<'_> {
+impl std::fmt::Display for Spliced<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.pieces().try_for_each(|piece| f.write_str(piece))
     }
@@ -473,10 +473,16 @@ fn is_blank(text: &str) -> bool {
 mod tests {
     use super::*;
     use crate::limits::Limits;
-    use crate::resource_list::read_resource_list;
+    use crate::resource_list::{ReadSpec, Reader};
+
+    fn read(src: &str) -> ResourceList<'_> {
+        Reader::new(Limits::default(), &ReadSpec::PLAIN)
+            .resource_list(src, "test")
+            .expect("reads")
+    }
 
     fn removed(src: &str, remove: &[usize]) -> String {
-        let list = read_resource_list(src, "test", &Limits::default()).expect("reads");
+        let list = read(src);
         let edits = Edits {
             remove: remove.to_vec(),
             ..Edits::default()
@@ -512,7 +518,7 @@ mod tests {
         // Stale Alerts removed, new ones appended and results set, as the function does.
         let head = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n";
         let src = format!("{head}- a: |+\n    x\n- b: 1\n\n");
-        let list = read_resource_list(&src, "test", &Limits::default()).expect("reads");
+        let list = read(&src);
         let edits = Edits {
             remove: vec![1],
             append: vec![serde_json::json!({"c": 3})],

@@ -29,6 +29,24 @@ pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Every file below `dir`, sorted.
+pub fn all_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 /// Splits a YAML stream at `---` lines, dropping documents with no content.
 pub fn documents(text: &str) -> Vec<String> {
     let mut docs = Vec::new();
@@ -81,26 +99,32 @@ pub fn resource_list(items: &[String]) -> String {
     out
 }
 
-// ---- Running the binary and the CRD validator (used by crd, invariants, corpus_coverage) ----
+// ---- Running programs: the one place tests spawn a process ----
 
-/// What one run of the binary produced.
-pub struct BinRun {
+/// What one run of a program produced.
+pub struct Ran {
+    pub code: i32,
     pub stdout: String,
     pub stderr: String,
-    pub exit: i32,
 }
 
-/// Runs the `app-notifications` binary as a KRM function (no `KUSTOMIZE_PLUGIN_CONFIG_ROOT`)
-/// with `input` on stdin.
-pub fn run_bin(input: &[u8]) -> BinRun {
-    run_with_stdin(
-        std::process::Command::new(env!("CARGO_BIN_EXE_app-notifications"))
-            .env_remove("KUSTOMIZE_PLUGIN_CONFIG_ROOT"),
-        input,
-    )
+impl Ran {
+    pub fn parts(self) -> (i32, String, String) {
+        (self.code, self.stdout, self.stderr)
+    }
 }
 
-fn run_with_stdin(command: &mut std::process::Command, input: &[u8]) -> BinRun {
+/// The `app-notifications` binary cargo built for the tests, as a KRM function unless told
+/// otherwise (no `KUSTOMIZE_PLUGIN_CONFIG_ROOT`, so never the legacy plugin mode).
+pub fn bin() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_app-notifications"));
+    cmd.env_remove("KUSTOMIZE_PLUGIN_CONFIG_ROOT");
+    cmd
+}
+
+/// Runs `command` with `input` on stdin. The input is written from another thread, so a
+/// large output cannot deadlock against a full pipe.
+pub fn ran(command: &mut std::process::Command, input: &[u8]) -> Ran {
     use std::io::Write;
     use std::process::Stdio;
     let mut child = command
@@ -111,17 +135,26 @@ fn run_with_stdin(command: &mut std::process::Command, input: &[u8]) -> BinRun {
         .unwrap_or_else(|e| panic!("cannot start {command:?}: {e}"));
     let mut stdin = child.stdin.take().expect("stdin is piped");
     let input = input.to_vec();
-    // From another thread, so a large output cannot deadlock against a full pipe.
     let writer = std::thread::spawn(move || {
         let _ = stdin.write_all(&input);
     });
     let output = child.wait_with_output().expect("the process finishes");
     writer.join().expect("stdin writer");
-    BinRun {
+    Ran {
+        code: output.status.code().expect("the process exits, not killed"),
         stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        exit: output.status.code().expect("the process exits, not killed"),
     }
+}
+
+/// [`ran`], as `(exit code, stdout, stderr)`.
+pub fn run(command: &mut std::process::Command, input: &[u8]) -> (i32, String, String) {
+    ran(command, input).parts()
+}
+
+/// Runs the binary as a KRM function with `input` on stdin.
+pub fn run_bin(input: &[u8]) -> Ran {
+    ran(&mut bin(), input)
 }
 
 /// Fails (never skips) when python3, PyYAML or jsonschema is missing, saying what to install.
@@ -165,14 +198,14 @@ impl CrdReport {
 pub fn validate_crd(text: &str, args: &[&str]) -> CrdReport {
     require_python_validator();
     let script = fixtures().join("validate_crd.py");
-    let run = run_with_stdin(
+    let run = ran(
         std::process::Command::new("python3")
             .arg(&script)
             .args(args),
         text.as_bytes(),
     );
     assert_ne!(
-        run.exit, 2,
+        run.code, 2,
         "validate_crd.py could not run:\n{}",
         run.stderr
     );
@@ -183,7 +216,7 @@ pub fn validate_crd(text: &str, args: &[&str]) -> CrdReport {
         )
     });
     CrdReport {
-        exit: run.exit,
+        exit: run.code,
         json,
         stderr: run.stderr,
     }
@@ -199,7 +232,7 @@ pub fn validate_crd_batch(inputs: &[(String, String)], args: &[&str]) -> Vec<Crd
         let previous = batch.insert(name.clone(), serde_json::Value::String(text.clone()));
         assert!(previous.is_none(), "duplicate batch name {name}");
     }
-    let run = run_with_stdin(
+    let run = ran(
         std::process::Command::new("python3")
             .arg(&script)
             .arg("--batch")
@@ -207,7 +240,7 @@ pub fn validate_crd_batch(inputs: &[(String, String)], args: &[&str]) -> Vec<Crd
         serde_json::Value::Object(batch).to_string().as_bytes(),
     );
     assert_ne!(
-        run.exit, 2,
+        run.code, 2,
         "validate_crd.py could not run:\n{}",
         run.stderr
     );

@@ -2,20 +2,20 @@
 //! binary, for Node and browsers.
 //!
 //! Everything here is the boundary: JS values in (options are read strictly, with typed
-//! errors), the library's pure functions ([`app_notifications::function`]) in the middle, JS
+//! errors), the library's pure functions ([`app_notifications::run_krm`]) in the middle, JS
 //! values out. Errors are typed in Rust ([`ApiError`]) and become `Error`, `TypeError` or
 //! `RangeError` only when they cross into JS. `wasm/cli.mjs` is the KRM function on top of
 //! these exports; `wasm/README.md` documents the API.
 #![forbid(unsafe_code)]
 
-use app_notifications::config;
-use app_notifications::function::{self, Mode, Outcome};
-use app_notifications::limits::Limits;
-use app_notifications::resource_list::{ReadError, Rendered};
+use app_notifications::config::{self, Mode, APP_NAME_LABEL};
+use app_notifications::resource_list::{ReadError, Spliced};
 use app_notifications::results::KrmResult;
+use app_notifications::{Limits, Outcome};
 use js_sys::{Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
+pub mod playground;
 mod report;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -331,7 +331,7 @@ impl KrmOptions {
             },
             app_label: options
                 .string("appLabel")?
-                .unwrap_or_else(|| app_notifications::audit::DEFAULT_APP_LABEL.to_string()),
+                .unwrap_or_else(|| APP_NAME_LABEL.to_string()),
             limits: options.limits()?,
             origin: options
                 .string("origin")?
@@ -355,7 +355,7 @@ fn run_object(outcome: &Outcome<'_>) -> JsValue {
 
 /// The output as a JS `Uint8Array`, copied once: piece by piece (input slices and patches)
 /// straight out of WebAssembly memory, never joined on this side first.
-fn bytes(rendered: &Rendered<'_>) -> Uint8Array {
+fn bytes(rendered: &Spliced<'_>) -> Uint8Array {
     // usize is u32 on wasm32: every length here fits.
     let out = Uint8Array::new_with_length(rendered.len() as u32);
     let mut offset = 0u32;
@@ -385,7 +385,8 @@ pub(crate) fn json_value(value: &serde_json::Value) -> JsValue {
 #[wasm_bindgen(js_name = runKrm, unchecked_return_type = "Run")]
 pub fn run_krm(input: &[u8], options: Option<RunOptionsArg>) -> Result<JsValue, JsValue> {
     let options = KrmOptions::read(options.as_ref().map(AsRef::as_ref), false)?;
-    let outcome = function::run_krm_with(input, &options.limits, options.mode, &options.app_label);
+    let outcome =
+        app_notifications::run_krm_with(input, &options.limits, options.mode, &options.app_label);
     Ok(run_object(&outcome))
 }
 
@@ -420,7 +421,8 @@ pub fn run_krm_in_place(
     let options = KrmOptions::read(options.as_ref().map(AsRef::as_ref), false)?;
     let input = INPUT.with(|input| std::mem::take(&mut *input.borrow_mut()));
     let input = &input[..(len as usize).min(input.len())];
-    let outcome = function::run_krm_with(input, &options.limits, options.mode, &options.app_label);
+    let outcome =
+        app_notifications::run_krm_with(input, &options.limits, options.mode, &options.app_label);
     for piece in outcome.stdout.pieces().filter(|piece| !piece.is_empty()) {
         // Addresses and lengths of wasm32 memory fit in u32.
         write.call2(
@@ -451,7 +453,7 @@ pub fn run_legacy_plugin(
 ) -> Result<JsValue, JsValue> {
     let options = OptionsObject::read(options.as_ref().map(AsRef::as_ref), "options", &["limits"])?;
     let limits = options.limits()?;
-    let outcome = function::run_legacy_plugin(config, config_origin, input, &limits);
+    let outcome = app_notifications::run_legacy_plugin(config, config_origin, input, &limits);
     Ok(run_object(&outcome))
 }
 
@@ -465,7 +467,7 @@ pub fn process_resource_list(
     options: Option<ProcessOptionsArg>,
 ) -> Result<JsValue, JsValue> {
     let options = KrmOptions::read(options.as_ref().map(AsRef::as_ref), true)?;
-    let outcome = function::try_run_krm(
+    let outcome = app_notifications::try_run_krm(
         input.as_bytes(),
         &options.origin,
         &options.limits,

@@ -1,10 +1,12 @@
 //! The coverage report and the browser playground: `report` draws a ResourceList's coverage
 //! in any report format, `playground` runs the function on an overlay's resources and a config
-//! typed into two editors. Both are thin: the work is in `app_notifications::playground`,
-//! which `app-notifications report` uses too.
+//! typed into two editors. Both are thin: the work is in [`crate::playground`], which draws
+//! with the same `app_notifications::report` as `app-notifications report`.
 
-use app_notifications::audit::{Format, DEFAULT_APP_LABEL};
-use app_notifications::playground::{self, Failure};
+use app_notifications::config::APP_NAME_LABEL;
+use app_notifications::report::Format;
+
+use crate::playground::{self, Failure};
 use wasm_bindgen::prelude::*;
 
 use crate::{json_value, set, ApiError, OptionsObject};
@@ -90,11 +92,11 @@ fn input_error(failure: &Failure) -> JsValue {
 /// `appLabel` and `limits` of either export.
 fn read_options(
     options: Option<&JsValue>,
-) -> Result<(String, app_notifications::limits::Limits), ApiError> {
+) -> Result<(String, app_notifications::Limits), ApiError> {
     let options = OptionsObject::read(options, "options", &["appLabel", "limits"])?;
     let app_label = options
         .string("appLabel")?
-        .unwrap_or_else(|| DEFAULT_APP_LABEL.to_string());
+        .unwrap_or_else(|| APP_NAME_LABEL.to_string());
     Ok((app_label, options.limits()?))
 }
 

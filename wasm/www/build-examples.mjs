@@ -7,8 +7,8 @@
 //   node wasm/www/build-examples.mjs --check   exit 1 when examples.js is not current
 //
 // The generated file is committed (the page works from a plain checkout and needs no build
-// step of its own); tests/playground.rs runs --check and compares each example's generated
-// objects with the expected output committed next to the example.
+// step of its own); tests/playground.rs runs --check, and wasm/tests/examples.rs compares
+// each example's generated objects with the expected output committed next to the example.
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";

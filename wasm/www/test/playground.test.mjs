@@ -6,7 +6,7 @@
 //
 //   node wasm/www/test/playground.test.mjs [--screenshot PATH] [--chromium PATH]
 //
-// tests/playground.rs runs this (cargo test --test playground).
+// tests/playground.rs runs this (cargo test --test tests playground::).
 import { createServer } from "node:http";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,0 +1,125 @@
+//! The commands that read packages from disk: `render`, `check` and `report`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use app_notifications::report::{self, Format};
+use app_notifications::results::{self, has_errors};
+use app_notifications::yaml::emit::EmitStyle;
+use app_notifications::{exit, Limits};
+
+use crate::io::{print_results, print_stdout};
+
+/// `check` (no format) and `report`: one package per path. `check` fails on its findings;
+/// `report` draws the picture and fails only when the configs cannot be read.
+pub fn audit_packages(
+    config: Option<&Path>,
+    paths: &[PathBuf],
+    limits: &Limits,
+    app_label: &str,
+    report: Option<Format>,
+) -> Result<i32> {
+    let config = read_config(config)?;
+    let config = config
+        .as_ref()
+        .map(|(origin, text)| (text.as_str(), origin.as_str()));
+    let mut code = exit::OK;
+    for root in paths {
+        let package = app_notifications::read_package(root, limits)?;
+        let list = package.list(config, limits)?;
+        let (mut problems, text) = match report {
+            None => (
+                app_notifications::check_list(&list, limits, app_label),
+                None,
+            ),
+            Some(format) => match report::report_list(&list, format, app_label, limits) {
+                Ok(text) => (Vec::new(), Some(text)),
+                Err(results) => (results, None),
+            },
+        };
+        results::locate(
+            &list,
+            config.map(|(text, origin)| (origin, text)),
+            &mut problems,
+            limits,
+        );
+        if let Some(text) = text {
+            print_stdout(&text)?;
+        }
+        print_results(&problems);
+        if has_errors(&problems) {
+            code = exit::FUNCTION_ERROR;
+        }
+    }
+    Ok(code)
+}
+
+/// The config file given with `--config`: its name (for messages) and text.
+fn read_config(config: Option<&Path>) -> Result<Option<(String, String)>> {
+    config
+        .map(|path| {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading the config {}", path.display()))?;
+            Ok((path.display().to_string(), text))
+        })
+        .transpose()
+}
+
+/// `render`: one package per path, each rendered on its own.
+pub fn render(
+    config: Option<&Path>,
+    write: bool,
+    paths: &[PathBuf],
+    limits: &Limits,
+) -> Result<i32> {
+    let config = read_config(config)?;
+    let config = config
+        .as_ref()
+        .map(|(origin, text)| (text.as_str(), origin.as_str()));
+    let mut code = exit::OK;
+    let mut stdout = std::io::stdout().lock();
+    for root in paths {
+        let package = app_notifications::read_package(root, limits)?;
+        let list = package.list(config, limits)?;
+        let mut rendered = app_notifications::render(&list, limits)?;
+        results::locate(
+            &list,
+            config.map(|(text, origin)| (origin, text)),
+            &mut rendered.results,
+            limits,
+        );
+        print_results(&rendered.results);
+        if has_errors(&rendered.results) {
+            code = exit::FUNCTION_ERROR;
+            continue;
+        }
+        if !write {
+            let style = EmitStyle::default();
+            for (i, object) in rendered.objects.iter().enumerate() {
+                if i > 0 {
+                    stdout.write_all(b"---\n")?;
+                }
+                stdout.write_all(app_notifications::document_text(object, &style).as_bytes())?;
+            }
+            continue;
+        }
+        let base = app_notifications::package_root(root);
+        for (path, content) in &rendered.files {
+            let file = base.join(path);
+            if let Some(dir) = file.parent() {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+            }
+            std::fs::write(&file, content)
+                .with_context(|| format!("writing {}", file.display()))?;
+            eprintln!("wrote {}", file.display());
+        }
+        for path in &rendered.deleted {
+            let file = base.join(path);
+            std::fs::remove_file(&file).with_context(|| format!("removing {}", file.display()))?;
+            eprintln!("removed {}", file.display());
+        }
+    }
+    Ok(code)
+}

@@ -1,0 +1,65 @@
+//! Flux's vocabulary as this crate uses it: API groups, the kinds that apply and the kinds
+//! that are sources, the references an applier holds and the annotation prefix Flux copies
+//! into events. The upstream files each fact comes from are in `docs/flux.md`.
+
+use crate::resource_list::ReferenceField;
+
+/// The notification API the generated objects use (Flux 2.2 and later).
+pub const NOTIFICATION_API: &str = "notification.toolkit.fluxcd.io/v1beta3";
+pub const NOTIFICATION_GROUP: &str = "notification.toolkit.fluxcd.io";
+pub const KUSTOMIZE_GROUP: &str = "kustomize.toolkit.fluxcd.io";
+pub const HELM_GROUP: &str = "helm.toolkit.fluxcd.io";
+pub const SOURCE_GROUP: &str = "source.toolkit.fluxcd.io";
+pub const SOURCE_EXTENSIONS_GROUP: &str = "source.extensions.fluxcd.io";
+
+/// Annotations with this prefix on an object are copied into the metadata of every event its
+/// controller emits.
+pub const EVENT_ANNOTATION_PREFIX: &str = "event.toolkit.fluxcd.io/";
+
+/// The fields in which appliers name their sources.
+pub const SOURCE_REFERENCES: &[ReferenceField] = &[
+    ReferenceField {
+        field: "spec.sourceRef",
+        path: &["spec", "sourceRef"],
+    },
+    ReferenceField {
+        field: "spec.chart.spec.sourceRef",
+        path: &["spec", "chart", "spec", "sourceRef"],
+    },
+    ReferenceField {
+        field: "spec.chartRef",
+        path: &["spec", "chartRef"],
+    },
+];
+
+/// The chart source reference of a HelmRelease, whose HelmChart source-controller creates.
+pub const CHART_SOURCE_REFERENCE: &str = "spec.chart.spec.sourceRef";
+
+/// The API group of a Flux applier kind. `kustomize.config.k8s.io` Kustomizations share the
+/// kind name but are build files, never appliers.
+pub fn applier_group(kind: &str) -> Option<&'static str> {
+    match kind {
+        "Kustomization" => Some(KUSTOMIZE_GROUP),
+        "HelmRelease" => Some(HELM_GROUP),
+        _ => None,
+    }
+}
+
+/// Source kinds that a reference (`sourceRef`, `chartRef`) may name and an Alert may watch.
+pub fn is_source_kind(kind: &str) -> bool {
+    matches!(
+        kind,
+        "GitRepository"
+            | "OCIRepository"
+            | "HelmRepository"
+            | "HelmChart"
+            | "Bucket"
+            | "ExternalArtifact"
+            | "ArtifactGenerator"
+    )
+}
+
+/// Whether an API group holds Flux sources.
+pub fn is_source_group(group: &str) -> bool {
+    group == SOURCE_GROUP || group == SOURCE_EXTENSIONS_GROUP
+}

@@ -1,0 +1,6 @@
+//! End to end through the real hosts: `kubectl kustomize`, `kpt`, and the container image.
+
+mod common;
+mod image;
+mod kpt;
+mod kustomize;
