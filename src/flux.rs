@@ -1,6 +1,5 @@
 //! Flux's vocabulary as this crate uses it: API groups, the kinds that apply and the kinds
-//! that are sources, the references an applier holds and the annotation prefix Flux copies
-//! into events. The upstream files each fact comes from are in `docs/flux.md`.
+//! that are sources, the references an applier holds. The upstream files each fact comes from are in `docs/flux.md`.
 
 use crate::resource_list::ReferenceField;
 
@@ -11,10 +10,6 @@ pub const KUSTOMIZE_GROUP: &str = "kustomize.toolkit.fluxcd.io";
 pub const HELM_GROUP: &str = "helm.toolkit.fluxcd.io";
 pub const SOURCE_GROUP: &str = "source.toolkit.fluxcd.io";
 pub const SOURCE_EXTENSIONS_GROUP: &str = "source.extensions.fluxcd.io";
-
-/// Annotations with this prefix on an object are copied into the metadata of every event its
-/// controller emits.
-pub const EVENT_ANNOTATION_PREFIX: &str = "event.toolkit.fluxcd.io/";
 
 /// The fields in which appliers name their sources.
 pub const SOURCE_REFERENCES: &[ReferenceField] = &[

@@ -156,7 +156,7 @@ pub fn check_list(list: &ResourceList<'_>, limits: &Limits, app_label: &str) -> 
     if !problems.is_empty() {
         return problems;
     }
-    let generation = generate::generate(list, limits.max_alias_expansion);
+    let generation = generate::generate(list, limits);
     let mut results: Vec<KrmResult> = generation
         .results
         .iter()
@@ -181,7 +181,7 @@ pub fn process(list: &ResourceList<'_>, limits: &Limits) -> Generation {
             ..Generation::default()
         };
     }
-    generate::generate(list, limits.max_alias_expansion)
+    generate::generate(list, limits)
 }
 
 /// A field the function reads with a shape Kubernetes would reject (or an alias bomb in it)

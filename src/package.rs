@@ -171,7 +171,7 @@ pub struct RenderedPackage {
 
 /// Runs generation over a package's list (see [`Package::list`]).
 pub fn render(list: &ResourceList<'_>, limits: &Limits) -> Result<RenderedPackage, PackageError> {
-    let generation = generate::generate(list, limits.max_alias_expansion);
+    let generation = generate::generate(list, limits);
     let mut out = RenderedPackage {
         results: generation.results,
         ..RenderedPackage::default()

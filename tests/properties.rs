@@ -145,3 +145,114 @@ proptest! {
         prop_assert_eq!(Splice::new(&again).write(&Edits::default()), out);
     }
 }
+
+// ---- The format-preserving editor (resource_list::edit) ----
+
+/// Documents with the shapes real files have: comments, flow and block collections, block
+/// scalars, quoted keys, nested mappings, sequences of mappings.
+const DOCUMENTS: &[&str] = &[
+    "# head\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a # name\n  labels:\n    x: y\ndata:\n  script: |\n    echo hi\n\n# tail\n",
+    "metadata: {name: a, annotations: {team: payments}}\nspec:\n  interval: 5m\n",
+    "resources:\n- a.yaml\n- b.yaml\ntransformers:\n  - t.yaml\nmetadata:\n  name: k\n",
+    "{\"apiVersion\": \"v1\", \"metadata\": {\"name\": \"j\"}, \"spec\": {}}",
+    "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: apps\npipeline:\n  mutators:\n  - image: x\n    configMap:\n      a: b\n",
+    "spec:\n  chart:\n    spec:\n      chart: podinfo\n      sourceRef: {kind: HelmRepository, name: r}\n  values:\n    key: 'quoted'\n",
+    "\"quoted key\": 1\nmetadata:\n  \"name\": q\n  annotations:\n",
+];
+
+const KEYS: &[&str] = &[
+    "metadata",
+    "annotations",
+    "spec",
+    "chart",
+    "labels",
+    "new",
+    "name",
+    "x",
+];
+
+fn edit_case() -> impl Strategy<Value = (usize, Vec<usize>, usize, String)> {
+    (
+        0..DOCUMENTS.len(),
+        prop::collection::vec(0..KEYS.len(), 0..4),
+        0..KEYS.len(),
+        "[a-z0-9./ -]{0,12}",
+    )
+}
+
+/// `value` with `key` set to `new` in the mapping at `path`, creating missing mappings; `None`
+/// when something on the path is not a mapping.
+fn expected_after_set(
+    value: &serde_json::Value,
+    path: &[&str],
+    key: &str,
+    new: &str,
+) -> Option<serde_json::Value> {
+    let mut out = value.clone();
+    let mut at = &mut out;
+    for segment in path {
+        let map = at.as_object_mut()?;
+        let next = map
+            .entry(segment.to_string())
+            .or_insert(serde_json::Value::Null);
+        if next.is_null() {
+            *next = json!({});
+        }
+        at = next;
+    }
+    let map = if at.is_null() {
+        *at = json!({});
+        at.as_object_mut()?
+    } else {
+        at.as_object_mut()?
+    };
+    // A string never replaces a collection.
+    if map.get(key).is_some_and(|v| v.is_object() || v.is_array()) {
+        return None;
+    }
+    map.insert(key.to_string(), json!(new));
+    Some(out)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// Setting a string at a path gives exactly the document with that one value set (the
+    /// mappings on the way created), read back by a full parse; or a refusal when something on
+    /// the path is not a mapping. Nothing else of the document changes.
+    #[test]
+    fn an_edit_changes_exactly_the_value_it_sets(case in edit_case()) {
+        use app_notifications::resource_list::edit;
+        use app_notifications::resource_list::locate::Segment;
+        let (doc, path, key, new) = case;
+        let text = DOCUMENTS[doc];
+        let path: Vec<&str> = path.iter().map(|&i| KEYS[i]).collect();
+        let key = KEYS[key];
+        let limits = Limits::default();
+        let reader = app_notifications::reader(&limits);
+        let budget = || app_notifications::yaml::tree::ExpansionBudget::new(1000);
+        let before = reader.object(text, "doc").unwrap().unwrap().to_json(&mut budget()).unwrap();
+        let segments: Vec<Segment> = path.iter().map(|k| Segment::Key(k.to_string())).collect();
+        let expected = expected_after_set(&before, &path, key, &new);
+        match edit::set_string(text, 0, &segments, key, &new, &limits) {
+            Ok(patches) => {
+                let mut ends = 0;
+                let mut sorted = patches.clone();
+                sorted.sort_by_key(|p| p.range.start);
+                for p in &sorted {
+                    prop_assert!(p.range.start >= ends && p.range.end <= text.len());
+                    ends = p.range.end;
+                }
+                let after_text = edit::apply(text, &patches);
+                let after = reader
+                    .object(&after_text, "edited")
+                    .unwrap_or_else(|e| panic!("{e}\n{after_text}"))
+                    .unwrap()
+                    .to_json(&mut budget())
+                    .unwrap();
+                prop_assert_eq!(Some(after), expected, "{}", after_text);
+            }
+            Err(err) => prop_assert!(expected.is_none(), "refused ({err}) but settable:\n{text}"),
+        }
+    }
+}

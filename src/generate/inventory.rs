@@ -6,12 +6,10 @@ use crate::flux::{self, applier_group, is_source_group, is_source_kind, NOTIFICA
 use crate::limits::Limits;
 use crate::resource_list::{Item, ItemFields, ReadSpec, Reader};
 
-/// What the function reads of every item: configs whole, Flux source references, and the
-/// event annotations `annotateAppliers` may have to update in place.
+/// What the function reads of every item: configs whole, and Flux source references.
 pub const READ_SPEC: ReadSpec = ReadSpec {
     whole_kinds: &[config::KIND],
     references: flux::SOURCE_REFERENCES,
-    located_annotations: flux::EVENT_ANNOTATION_PREFIX,
 };
 
 /// The reader every mode uses: [`READ_SPEC`] within `limits`.

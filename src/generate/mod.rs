@@ -15,7 +15,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::config::{EventSources, Route};
-use crate::resource_list::{qualified, Edits, Item, ItemPatch, ResourceList};
+use crate::limits::Limits;
+use crate::resource_list::{qualified, Edits, Item, ItemPatch, ItemsContainer, ResourceList};
 use crate::results::{has_errors, KrmResult};
 use configs::Config;
 use coverage::{Covered, Group};
@@ -33,8 +34,8 @@ pub struct Generation {
 }
 
 /// Runs generation over a read list.
-pub fn generate(list: &ResourceList<'_>, alias_budget: usize) -> Generation {
-    let configs = configs::collect(list, alias_budget);
+pub fn generate(list: &ResourceList<'_>, limits: &Limits) -> Generation {
+    let configs = configs::collect(list, limits.max_alias_expansion);
     let mut results = configs.results;
     if has_errors(&results) {
         return Generation {
@@ -80,7 +81,8 @@ pub fn generate(list: &ResourceList<'_>, alias_budget: usize) -> Generation {
             providers: &mut providers,
             warned_providers: BTreeSet::new(),
             missing_providers: &mut missing_providers,
-            nl: list.layout.line_ending.as_str(),
+            block_items: matches!(list.container, ItemsContainer::Block { .. }),
+            limits,
             item_patches: &mut item_patches,
         };
         run.generate();
@@ -173,8 +175,10 @@ struct ConfigRun<'r, 'l> {
     warned_providers: BTreeSet<(Option<String>, String)>,
     /// Positions in `results` of the missing-Provider warnings, with the Provider each names.
     missing_providers: &'r mut Vec<(usize, (Option<String>, String))>,
-    /// The input's line ending, for annotations spliced into appliers.
-    nl: &'static str,
+    /// Whether items are `- ` entries of a block sequence (their text is a sequence of one),
+    /// for annotations spliced into appliers.
+    block_items: bool,
+    limits: &'r Limits,
     item_patches: &'r mut Vec<ItemPatch>,
 }
 
@@ -323,7 +327,7 @@ impl ConfigRun<'_, '_> {
             wanted.push((annotate::ENV_ANNOTATION, env.as_str()));
         }
         for applier in &instance.appliers {
-            match annotate::stamp(applier, &wanted, self.nl) {
+            match annotate::stamp(applier, self.block_items, &wanted, self.limits) {
                 Ok(patches) => self.item_patches.extend(patches),
                 Err(reason) => {
                     let message = format!(

@@ -135,7 +135,7 @@ pub fn report_list(
     app_label: &str,
     limits: &Limits,
 ) -> Result<String, Vec<KrmResult>> {
-    let generation = generate::generate(list, limits.max_alias_expansion);
+    let generation = generate::generate(list, limits);
     if has_errors(&generation.results) {
         return Err(generation.results);
     }

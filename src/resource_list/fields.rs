@@ -6,7 +6,6 @@
 //! few small vectors per item, not a copy of its metadata.
 
 use std::borrow::Cow;
-use std::ops::Range;
 use std::rc::Rc;
 
 use super::reader::ReferenceField;
@@ -58,42 +57,6 @@ pub struct ItemFields<'a> {
     pub annotations: Pairs<'a>,
     pub references: Vec<Reference>,
     pub problems: Vec<FieldProblem>,
-    /// Where annotations can be spliced in, for items whose metadata was read off the events.
-    pub annotation_slot: Option<AnnotationSlot>,
-}
-
-/// Where new annotations go in an item's text, without re-writing anything else of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AnnotationSlot {
-    /// `annotations:` in block style: new entries go on a new line at `at`, at column `col`.
-    Block {
-        at: usize,
-        col: usize,
-        values: Vec<(String, Range<usize>)>,
-    },
-    /// `annotations: {…}`: new entries go before the `}` at `close`.
-    Flow {
-        close: usize,
-        empty: bool,
-        values: Vec<(String, Range<usize>)>,
-    },
-    /// No `annotations` in block-style metadata: a new `annotations:` goes on a new line at
-    /// `at`, at column `col`.
-    Missing { at: usize, col: usize },
-}
-
-impl AnnotationSlot {
-    /// The byte range of an existing annotation's value whose key starts with the reader's
-    /// [`super::ReadSpec::located_annotations`].
-    pub fn value_span(&self, key: &str) -> Option<Range<usize>> {
-        match self {
-            AnnotationSlot::Block { values, .. } | AnnotationSlot::Flow { values, .. } => values
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, span)| span.clone()),
-            AnnotationSlot::Missing { .. } => None,
-        }
-    }
 }
 
 fn lookup<'s>(pairs: &'s Pairs<'_>, key: &str) -> Option<&'s str> {
@@ -111,7 +74,6 @@ pub struct Metadata<'a> {
     pub labels: Pairs<'a>,
     pub annotations: Pairs<'a>,
     pub problems: Vec<FieldProblem>,
-    pub annotation_slot: Option<AnnotationSlot>,
 }
 
 /// Fields the reader took straight off the events; the node then holds only spec.
@@ -187,7 +149,6 @@ impl<'a> FieldReader<'a> {
             self.fields.labels = meta.labels;
             self.fields.annotations = meta.annotations;
             self.fields.problems = meta.problems;
-            self.fields.annotation_slot = meta.annotation_slot;
         } else {
             self.fields.name = self
                 .string(node, &["metadata", "name"], "")

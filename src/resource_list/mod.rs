@@ -1,12 +1,13 @@
 //! KRM input and output, byte-exact: a ResourceList (KRM mode) or a YAML stream (legacy plugin
 //! mode, files of a package) read into item spans plus the few fields a caller asks for
-//! ([`ReadSpec`]), and the splicer that writes the output by copying every byte it was not
-//! asked to change.
+//! ([`ReadSpec`]), the splicer that writes the output by copying every byte it was not asked to
+//! change, and [`edit`], which changes one value of a document the same way.
 //!
-//! Nothing here knows any product: which kinds are kept whole, which references are read and
-//! which annotations are located for patching are the caller's.
+//! Nothing here knows any product: which kinds are kept whole and which references are read are
+//! the caller's.
 
 mod compose;
+pub mod edit;
 mod error;
 mod fields;
 mod layout;
@@ -21,7 +22,7 @@ use std::rc::Rc;
 
 pub use compose::write_resource_list;
 pub use error::{Location, ReadError, ReadErrorKind};
-pub use fields::{qualified, AnnotationSlot, ItemFields, ObjectRef, Reference};
+pub use fields::{qualified, ItemFields, ObjectRef, Reference};
 pub use reader::{ReadSpec, Reader, ReferenceField};
 pub use splice::{Edits, ItemPatch, Splice, Spliced};
 

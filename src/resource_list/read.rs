@@ -8,12 +8,10 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use granit_parser::{Event, Options, Parser, ScalarStyle, ScanError, StrInput, StructureStyle};
+use granit_parser::{Event, Options, Parser, ScalarStyle, ScanError, StrInput};
 
 use super::error::{Location, ReadError, ReadErrorKind};
-use super::fields::{
-    is_null, string_pairs, AnnotationSlot, FastFields, FieldProblem, ItemFields, Metadata, Pairs,
-};
+use super::fields::{is_null, string_pairs, FastFields, FieldProblem, ItemFields, Metadata, Pairs};
 use super::layout::{
     block_scalar_end, detect_line_ending, find_dash, item_end, line_end_after, line_start,
     tokens_between,
@@ -305,7 +303,7 @@ fn node_kind_name(event: &Event<'_>) -> &'static str {
 
 /// The parser's events plus what every consumer needs: anchors, the end of the last content
 /// seen, and errors turned into [`ReadError`]s.
-struct Events<'a> {
+pub(super) struct Events<'a> {
     parser: Parser<'a, StrInput<'a>>,
     src: &'a str,
     origin: String,
@@ -332,17 +330,17 @@ struct Events<'a> {
     spec: ReadSpec,
 }
 
-type Ev<'a> = (Event<'a>, Span);
+pub(super) type Ev<'a> = (Event<'a>, Span);
 
 /// Where an event is. The parser's own span carries more than the reader needs; events are
 /// moved several times on their way through the reader, so a small copy saves real time.
 #[derive(Debug, Clone, Copy)]
-struct Span {
-    start: usize,
-    end: usize,
-    tag_start: Option<usize>,
-    line: u32,
-    col: u32,
+pub(super) struct Span {
+    pub(super) start: usize,
+    pub(super) end: usize,
+    pub(super) tag_start: Option<usize>,
+    pub(super) line: u32,
+    pub(super) col: u32,
 }
 
 impl Span {
@@ -358,7 +356,7 @@ impl Span {
 }
 
 impl<'a> Events<'a> {
-    fn new(src: &'a str, origin: &str, reader: &Reader<'_>) -> Self {
+    pub(super) fn new(src: &'a str, origin: &str, reader: &Reader<'_>) -> Self {
         let limits = &reader.limits;
         let mut options = Options::default();
         options.emit_comments = false;
@@ -397,7 +395,7 @@ impl<'a> Events<'a> {
     }
 
     /// The next event that is not anchor metadata; anchor positions are remembered.
-    fn next(&mut self) -> Result<Ev<'a>, ReadError> {
+    pub(super) fn next(&mut self) -> Result<Ev<'a>, ReadError> {
         if let Some(ev) = self.peeked.take() {
             return Ok(ev);
         }
@@ -478,7 +476,7 @@ impl<'a> Events<'a> {
     }
 
     /// End of the last scalar, alias or flow collection read: where an item's text ends.
-    fn content_end(&self) -> usize {
+    pub(super) fn content_end(&self) -> usize {
         match self.pending_block {
             Some((start, end, at_header)) => block_scalar_end(self.src, start, end, at_header),
             None => self.content_end,
@@ -512,7 +510,7 @@ impl<'a> Events<'a> {
         ReadError::new(kind, location, &self.origin)
     }
 
-    fn error_at(&self, kind: ReadErrorKind, span: &Span) -> ReadError {
+    pub(super) fn error_at(&self, kind: ReadErrorKind, span: &Span) -> ReadError {
         ReadError::new(
             kind,
             Some(Location {
@@ -523,14 +521,14 @@ impl<'a> Events<'a> {
         )
     }
 
-    fn expect_stream_start(&mut self) -> Result<(), ReadError> {
+    pub(super) fn expect_stream_start(&mut self) -> Result<(), ReadError> {
         self.expect(
             |e| matches!(e, Event::StreamStart),
             "the start of the stream",
         )
     }
 
-    fn expect_document_end(&mut self) -> Result<(), ReadError> {
+    pub(super) fn expect_document_end(&mut self) -> Result<(), ReadError> {
         self.expect(
             |e| matches!(e, Event::DocumentEnd),
             "the end of the document",
@@ -617,7 +615,7 @@ impl<'a> Events<'a> {
     /// Consumes the node that starts with `first` without building it, except for anchored
     /// nodes inside it, which later aliases may need. Most of a large list goes through here,
     /// so it counts depth instead of recursing with each event.
-    fn skip(&mut self, first: Ev<'a>) -> Result<(), ReadError> {
+    pub(super) fn skip(&mut self, first: Ev<'a>) -> Result<(), ReadError> {
         let mut depth = match &first.0 {
             Event::Scalar(_, _, anchor, _)
             | Event::SequenceStart(_, anchor, _)
@@ -692,8 +690,8 @@ impl<'a> Events<'a> {
                     kind = Some(text);
                     continue;
                 }
-                ("metadata", (Event::MappingStart(style, 0, _), _)) if fast => {
-                    metadata = Some(self.read_metadata(style == StructureStyle::Block)?);
+                ("metadata", (Event::MappingStart(_, 0, _), _)) if fast => {
+                    metadata = Some(self.read_metadata()?);
                     continue;
                 }
                 (key, value_ev) if fast && self.spec.reads_top(key) => {
@@ -731,22 +729,13 @@ impl<'a> Events<'a> {
     /// `metadata` of an ordinary item, straight off the events. Plain scalars borrow the
     /// input; anything unusual in labels or annotations (anchors, aliases, merge keys) is
     /// captured and resolved like a captured item would be.
-    fn read_metadata(&mut self, block: bool) -> Result<Metadata<'a>, ReadError> {
+    fn read_metadata(&mut self) -> Result<Metadata<'a>, ReadError> {
         let mut meta = Metadata::default();
-        let mut key_col = None;
-        let mut annotations_seen = false;
         loop {
             let ev = self.next()?;
             if matches!(ev.0, Event::MappingEnd) {
-                if block && !annotations_seen {
-                    meta.annotation_slot = key_col.map(|col| AnnotationSlot::Missing {
-                        at: line_end_after(self.src, self.content_end()),
-                        col,
-                    });
-                }
                 return Ok(meta);
             }
-            key_col.get_or_insert(ev.1.col as usize);
             let key_text = match &ev.0 {
                 Event::Scalar(text, _, 0, _) => Some(text.clone()),
                 _ => None,
@@ -780,18 +769,11 @@ impl<'a> Events<'a> {
                     }
                 }
                 Some("labels") => {
-                    meta.labels = self.read_pairs(value_ev, "labels", &mut meta.problems, None)?;
+                    meta.labels = self.read_pairs(value_ev, "labels", &mut meta.problems)?;
                 }
                 Some("annotations") => {
-                    annotations_seen = true;
-                    let mut slot = None;
-                    meta.annotations = self.read_pairs(
-                        value_ev,
-                        "annotations",
-                        &mut meta.problems,
-                        Some(&mut slot),
-                    )?;
-                    meta.annotation_slot = slot;
+                    meta.annotations =
+                        self.read_pairs(value_ev, "annotations", &mut meta.problems)?;
                 }
                 _ => self.skip(value_ev)?,
             }
@@ -801,42 +783,25 @@ impl<'a> Events<'a> {
     /// A map of strings (labels, annotations) read off the events; entries that are not a
     /// plain key and a scalar value make the whole map go through the node path, so merge
     /// keys and aliases resolve exactly as for a captured item.
-    /// With `slot`, also where new entries can be spliced in (for annotations).
     fn read_pairs(
         &mut self,
         first: Ev<'a>,
         key: &str,
         problems: &mut Vec<FieldProblem>,
-        slot: Option<&mut Option<AnnotationSlot>>,
     ) -> Result<Pairs<'a>, ReadError> {
         let field = || format!("metadata.{key}");
-        let block = match &first.0 {
-            Event::MappingStart(style, 0, _) => *style == StructureStyle::Block,
-            _ => {
-                let node = self.capture(first)?;
-                return Ok(string_pairs(&node, &field(), self.alias_budget, problems));
-            }
-        };
+        if !matches!(first.0, Event::MappingStart(_, 0, _)) {
+            let node = self.capture(first)?;
+            return Ok(string_pairs(&node, &field(), self.alias_budget, problems));
+        }
         let mut pairs = std::mem::take(&mut self.pair_scratch);
         let mut slow: Option<Vec<(Rc<Node<'a>>, Rc<Node<'a>>)>> = None;
-        let mut col = None;
-        let mut values = Vec::new();
-        let close;
         loop {
             let ev = self.next()?;
             if matches!(ev.0, Event::MappingEnd) {
-                close = ev.1.start;
                 break;
             }
-            col.get_or_insert(ev.1.col as usize);
             let value_ev = self.next()?;
-            if slot.is_some() {
-                if let (Event::Scalar(k, ..), Event::Scalar(..)) = (&ev.0, &value_ev.0) {
-                    if self.spec.locates(k) {
-                        values.push((k.to_string(), value_ev.1.start..value_ev.1.end));
-                    }
-                }
-            }
             if let Some(entries) = slow.as_mut() {
                 let k = self.capture(ev)?;
                 let v = self.capture(value_ev)?;
@@ -865,21 +830,6 @@ impl<'a> Events<'a> {
                     slow = Some(entries);
                 }
             }
-        }
-        if let (Some(slot), None) = (slot, &slow) {
-            *slot = Some(if block {
-                AnnotationSlot::Block {
-                    at: line_end_after(self.src, self.content_end()),
-                    col: col.unwrap_or_default(),
-                    values,
-                }
-            } else {
-                AnnotationSlot::Flow {
-                    close,
-                    empty: pairs.is_empty(),
-                    values,
-                }
-            });
         }
         let mut read = Vec::with_capacity(pairs.len());
         read.append(&mut pairs);

@@ -1,8 +1,8 @@
 //! What a caller asks the reader to keep, and the reader itself: the one entry point for turning
 //! bytes into a [`ResourceList`], a stream of documents, or one object.
 //!
-//! The reader knows KRM, not any product: which kinds are kept whole, which reference fields
-//! are read and which annotations are located for patching are the caller's [`ReadSpec`].
+//! The reader knows KRM, not any product: which kinds are kept whole and which reference
+//! fields are read are the caller's [`ReadSpec`].
 
 use std::rc::Rc;
 
@@ -30,9 +30,6 @@ pub struct ReadSpec {
     pub whole_kinds: &'static [&'static str],
     /// Reference fields read from every item into [`super::ItemFields::references`].
     pub references: &'static [ReferenceField],
-    /// Annotations whose keys start with this prefix have their value located, so they can be
-    /// updated in place ([`super::AnnotationSlot::value_span`]); empty for none.
-    pub located_annotations: &'static str,
 }
 
 impl ReadSpec {
@@ -40,7 +37,6 @@ impl ReadSpec {
     pub const PLAIN: ReadSpec = ReadSpec {
         whole_kinds: &[],
         references: &[],
-        located_annotations: "",
     };
 
     pub(super) fn keeps_whole(&self, kind: &str) -> bool {
@@ -60,10 +56,6 @@ impl ReadSpec {
             [first, second, ..] => *first == top && *second == child,
             [] => false,
         })
-    }
-
-    pub(super) fn locates(&self, annotation: &str) -> bool {
-        !self.located_annotations.is_empty() && annotation.starts_with(self.located_annotations)
     }
 }
 
