@@ -42,9 +42,14 @@ pub(crate) fn literal_len(value: &str) -> usize {
     }
 }
 
-/// Whether `value` holds a `${` at all: the cheap test before [`variables`].
+/// Whether `value` holds a `${` at all: the cheap test before [`variables`], run on every
+/// string of every generated object, so a byte scan rather than a substring searcher.
 pub fn may_hold_variables(value: &str) -> bool {
-    value.contains("${")
+    let bytes = value.as_bytes();
+    bytes
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b == b'$' && bytes.get(i + 1) == Some(&b'{'))
 }
 
 /// Checks `value` with `rule`: as it is when it holds no variable, else as Flux would see it
