@@ -58,3 +58,11 @@ pub fn is_source_kind(kind: &str) -> bool {
 pub fn is_source_group(group: &str) -> bool {
     group == SOURCE_GROUP || group == SOURCE_EXTENSIONS_GROUP
 }
+
+/// The annotation prefix whose keys Flux's event recorder copies from an object into the
+/// metadata of every event about it (since fluxcd/pkg runtime v0.52.0, Flux 2.5).
+pub const EVENT_ANNOTATION_PREFIX: &str = "event.toolkit.fluxcd.io/";
+
+/// Provider types that post to `spec.address` (or the Secret's `address`) as it is: without
+/// either, notification-controller fails every send (`NewForwarder`: invalid hook URL).
+pub const FORWARDER_TYPES: &[&str] = &["generic", "generic-hmac"];

@@ -157,11 +157,15 @@ pub fn check_list(list: &ResourceList<'_>, limits: &Limits, app_label: &str) -> 
         return problems;
     }
     let generation = generate::generate(list, limits);
+    // Generation's warnings that the audit turns into errors are reported once, by it.
     let mut results: Vec<KrmResult> = generation
         .results
         .iter()
-        .filter(|r| r.severity != Severity::Info)
-        .cloned()
+        .enumerate()
+        .filter(|(position, r)| {
+            r.severity != Severity::Info && !generation.audited.contains(position)
+        })
+        .map(|(_, r)| r.clone())
         .collect();
     if has_errors(&results) {
         return results;

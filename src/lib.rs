@@ -22,6 +22,7 @@ mod function;
 mod generate;
 pub mod limits;
 mod package;
+mod reach;
 pub mod report;
 pub mod resource_list;
 pub mod results;

@@ -181,12 +181,13 @@ pub fn render(list: &ResourceList<'_>, limits: &Limits) -> Result<RenderedPackag
     }
     let edits = generation.edits;
     if !edits.item_patches.is_empty() {
-        let appliers: BTreeSet<usize> = edits.item_patches.iter().map(|p| p.item).collect();
+        let objects: BTreeSet<usize> = edits.item_patches.iter().map(|p| p.item).collect();
         out.results.push(KrmResult::warning(format!(
-            "spec.annotateAppliers would change {} appliers in your own files, which `render \
+            "spec.annotateAppliers would change {} object{} in your own files, which `render \
              --write` never rewrites (hint: run the function through kustomize or `kpt fn \
              render`, which own those files)",
-            appliers.len()
+            objects.len(),
+            if objects.len() == 1 { "" } else { "s" }
         )));
     }
     let path_of = |index: usize| {

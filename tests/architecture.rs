@@ -11,6 +11,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("resource_list", 1),
     ("config", 2),
     ("flux", 2),
+    ("reach", 2),
     ("results", 3),
     ("generate", 4),
     ("audit", 5),

@@ -4,35 +4,19 @@
 //! The picture is of the package as it will be after generation: the Alerts a fresh run
 //! generates plus the Alerts users wrote themselves (they send notifications too).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use serde_json::Value;
 
 use crate::config::APP_NAME_LABEL;
 use crate::flux::applier_group;
 use crate::generate::{generated_by, is_notification, Generation, GENERATED_BY};
+use crate::reach::{self, EventSources, Sending};
 use crate::resource_list::orchestrator::is_orchestrator;
 use crate::resource_list::{qualified, Item, Reader, ResourceList};
 use crate::results::KrmResult;
 
-/// An object by kind, namespace and name.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ObjectId {
-    pub kind: String,
-    pub namespace: Option<String>,
-    pub name: String,
-}
-
-impl std::fmt::Display for ObjectId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} {}",
-            self.kind,
-            qualified(self.namespace.as_deref(), &self.name)
-        )
-    }
-}
+pub use crate::reach::{ObjectId, Wildcard};
 
 /// One Alert and what it covers.
 #[derive(Debug, Clone)]
@@ -49,46 +33,6 @@ pub struct AlertView {
     pub covers: BTreeSet<ObjectId>,
     /// Wildcard entries, which also match objects outside the build at event time.
     pub wildcards: Vec<Wildcard>,
-}
-
-/// A `name: '*'` entry: every object of a kind in a namespace with these labels.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Wildcard {
-    pub kind: String,
-    pub namespace: Option<String>,
-    pub labels: BTreeMap<String, String>,
-}
-
-impl Wildcard {
-    fn matches(&self, item: &Item<'_>) -> bool {
-        let f = &item.fields;
-        f.kind == self.kind.as_str()
-            && f.namespace() == self.namespace.as_deref()
-            && self
-                .labels
-                .iter()
-                .all(|(k, v)| f.label(k) == Some(v.as_str()))
-    }
-}
-
-impl std::fmt::Display for Wildcard {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let labels: Vec<String> = self
-            .labels
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        write!(
-            f,
-            "every {} {}labelled {}",
-            self.kind,
-            self.namespace
-                .as_deref()
-                .map(|ns| format!("in {ns} "))
-                .unwrap_or_default(),
-            labels.join(",")
-        )
-    }
 }
 
 impl AlertView {
@@ -131,7 +75,7 @@ pub fn audit(
     let edits = &generation.edits;
     for value in edits.replace.iter().map(|(_, v)| v).chain(&edits.append) {
         if value["kind"] == "Alert" {
-            alerts.push(view(value, true));
+            alerts.push(view(value, true, generation));
         }
     }
     let replaced_or_removed: BTreeSet<usize> = edits
@@ -149,7 +93,7 @@ pub fn audit(
             && (user_alert || kept_generated)
         {
             if let Some(value) = list.item_value(item, reader) {
-                alerts.push(view(&value, !user_alert));
+                alerts.push(view(&value, !user_alert, generation));
             }
         }
     }
@@ -178,46 +122,30 @@ fn text(value: &Value) -> Option<String> {
     value.as_str().filter(|s| !s.is_empty()).map(str::to_string)
 }
 
-/// What an Alert says about itself.
-fn view(value: &Value, generated: bool) -> AlertView {
+/// What an Alert says about itself. An Alert generated with `annotateAppliers` carries no
+/// `app`/`env` in its eventMetadata (the objects do): generation says whose it is.
+fn view(value: &Value, generated: bool, generation: &Generation) -> AlertView {
     let meta = &value["metadata"];
     let spec = &value["spec"];
     let namespace = text(&meta["namespace"]);
-    let mut covers = BTreeSet::new();
-    let mut wildcards = Vec::new();
-    for entry in spec["eventSources"].as_array().into_iter().flatten() {
-        let kind = text(&entry["kind"]).unwrap_or_default();
-        let name = text(&entry["name"]).unwrap_or_default();
-        let ns = text(&entry["namespace"]).or_else(|| namespace.clone());
-        if name == "*" {
-            let labels = entry["matchLabels"]
-                .as_object()
-                .into_iter()
-                .flatten()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
-                .collect();
-            wildcards.push(Wildcard {
-                kind,
-                namespace: ns,
-                labels,
-            });
-        } else {
-            covers.insert(ObjectId {
-                kind,
-                namespace: ns,
-                name,
-            });
-        }
-    }
+    let name = text(&meta["name"]).unwrap_or_default();
+    let sources = EventSources::of_alert(value);
+    let known = generation
+        .alert_apps
+        .get(&(namespace.clone(), name.clone()))
+        .filter(|_| generated);
     AlertView {
+        app: text(&spec["eventMetadata"]["app"])
+            .or_else(|| known.map(|(app, _)| app.clone()))
+            .or_else(|| text(&meta["labels"][APP_NAME_LABEL])),
+        environment: text(&spec["eventMetadata"]["env"])
+            .or_else(|| known.and_then(|(_, env)| env.clone())),
         namespace,
-        name: text(&meta["name"]).unwrap_or_default(),
-        app: text(&spec["eventMetadata"]["app"]).or_else(|| text(&meta["labels"][APP_NAME_LABEL])),
-        environment: text(&spec["eventMetadata"]["env"]),
+        name,
         provider: text(&spec["providerRef"]["name"]).unwrap_or_default(),
         generated,
-        covers,
-        wildcards,
+        covers: sources.named,
+        wildcards: sources.wildcards,
     }
 }
 
@@ -248,22 +176,16 @@ fn resolve(list: &ResourceList<'_>, alerts: &mut [AlertView], findings: &mut Vec
             }
         }
         // Wildcards match items by kind, namespace and labels, as Flux does at event time.
-        let matched: Vec<ObjectId> = list
-            .items
-            .iter()
-            .filter(|item| alert.wildcards.iter().any(|w| w.matches(item)))
-            .map(id_of)
-            .collect();
-        alert.covers.extend(matched);
+        let sources = EventSources {
+            named: std::mem::take(&mut alert.covers),
+            wildcards: alert.wildcards.clone(),
+        };
+        alert.covers = sources.reach(&list.items);
     }
 }
 
 fn id_of(item: &Item<'_>) -> ObjectId {
-    ObjectId {
-        kind: item.fields.kind.to_string(),
-        namespace: item.fields.namespace().map(str::to_string),
-        name: item.fields.name.to_string(),
-    }
+    ObjectId::of(item)
 }
 
 /// Flux appliers no Alert covers; those whose app label names an app without a config are
@@ -304,30 +226,23 @@ fn uncovered(
 
 /// Pairs of Alerts to the same Provider (same namespace) whose coverage intersects.
 fn overlaps(alerts: &[AlertView]) -> Vec<Overlap> {
-    let mut by_provider: BTreeMap<(Option<&str>, &str), Vec<&AlertView>> = BTreeMap::new();
-    for alert in alerts {
-        by_provider
-            .entry((alert.namespace.as_deref(), alert.provider.as_str()))
-            .or_default()
-            .push(alert);
-    }
-    let mut out = Vec::new();
-    for ((namespace, provider), group) in by_provider {
-        for (i, a) in group.iter().enumerate() {
-            for b in &group[i + 1..] {
-                let shared: Vec<ObjectId> = a.covers.intersection(&b.covers).cloned().collect();
-                if !shared.is_empty() {
-                    out.push(Overlap {
-                        provider: provider.to_string(),
-                        namespace: namespace.map(str::to_string),
-                        alerts: (a.id(), b.id()),
-                        objects: shared,
-                    });
-                }
-            }
-        }
-    }
-    out
+    let sending: Vec<Sending<'_>> = alerts
+        .iter()
+        .map(|a| Sending {
+            namespace: a.namespace.as_deref(),
+            provider: &a.provider,
+            reaches: &a.covers,
+        })
+        .collect();
+    reach::overlaps(&sending)
+        .into_iter()
+        .map(|(a, b, objects)| Overlap {
+            provider: alerts[a].provider.clone(),
+            namespace: alerts[a].namespace.clone(),
+            alerts: (alerts[a].id(), alerts[b].id()),
+            objects,
+        })
+        .collect()
 }
 
 /// Generated objects in the input that a fresh run would change, add or remove.
@@ -368,21 +283,18 @@ fn staleness(
             )
         )));
     }
-    let mut annotated = BTreeSet::new();
-    for patch in &edits.item_patches {
-        if annotated.insert(patch.item) {
-            let item = &list.items[patch.item];
-            findings.push(
-                KrmResult::error(format!(
-                    "{} lacks the event.toolkit.fluxcd.io/app and /env annotations that \
-                     spec.annotateAppliers stamps (hint: run the function through kustomize or \
-                     `kpt fn render`, and commit the result)",
-                    id_of(item)
-                ))
-                .about(item)
-                .at_field("metadata.annotations"),
-            );
-        }
+    for &(index, field) in &generation.stamped {
+        let item = &list.items[index];
+        findings.push(
+            KrmResult::error(format!(
+                "{} lacks the event.toolkit.fluxcd.io/app and /env annotations at {field} that \
+                 spec.annotateAppliers stamps (hint: run the function through kustomize or \
+                 `kpt fn render`, and commit the result)",
+                id_of(item)
+            ))
+            .about(item)
+            .at_field(field),
+        );
     }
     for &index in &edits.remove {
         let item = &list.items[index];

@@ -12,6 +12,10 @@ const SECRET_HINT: &str = "put credentials in the Secret referenced by `secretRe
 
 /// Checks `address` for a Provider of type `type_`.
 pub(crate) fn check_scheme(type_: ProviderType, address: &str) -> Result<(), Problem> {
+    super::postbuild::check_unshown(address, |address| literal_scheme(type_, address))
+}
+
+fn literal_scheme(type_: ProviderType, address: &str) -> Result<(), Problem> {
     if address.is_empty() {
         return Ok(());
     }
@@ -30,6 +34,10 @@ pub(crate) fn check_scheme(type_: ProviderType, address: &str) -> Result<(), Pro
 /// The credential checks alone, for a Provider whose type is unknown (already an error): the
 /// address may still leak a secret, and saying so now saves a second round.
 pub(crate) fn check_credentials(address: &str) -> Result<(), Problem> {
+    super::postbuild::check_unshown(address, literal_credentials)
+}
+
+fn literal_credentials(address: &str) -> Result<(), Problem> {
     match address.split_once("://") {
         Some((scheme, _)) => url(address, &[scheme]),
         None => Ok(()),

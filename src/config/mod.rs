@@ -10,6 +10,7 @@ mod error;
 mod load;
 mod model;
 mod names;
+pub(crate) mod postbuild;
 
 /// Names the generator builds from input values (environment label values) follow the same
 /// rules as names in the config.

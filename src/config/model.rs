@@ -93,7 +93,9 @@ pub struct Spec {
     /// Per-environment overrides, keyed by environment name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub environments: BTreeMap<String, EnvironmentOverride>,
-    /// Stamp `event.toolkit.fluxcd.io/app` and `/env` annotations on covered appliers.
+    /// Stamp `event.toolkit.fluxcd.io/app` and `/env` annotations on the app's covered objects
+    /// (appliers, owned sources, and HelmCharts through `spec.chart.metadata.annotations`), which
+    /// then carry them on every event, instead of the Alerts' `eventMetadata`.
     #[serde(default)]
     pub annotate_appliers: bool,
     /// File, relative to the config's directory, that receives the generated objects.
@@ -236,10 +238,14 @@ pub struct Route {
     /// Regular expressions (RE2 syntax, as Flux); matching messages are dropped.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exclusion_list: Vec<String>,
-    /// Metadata added to every event (`app` and `env` are always added).
+    /// Metadata added to every event (`app` and `env` are added too, unless `annotateAppliers`
+    /// stamps them on the objects). Keys of Flux's own event metadata (`revision`,
+    /// `originRevision`, `commit_status`, `token`, `digest`, `checksum`, `commit`,
+    /// `change_request`) are refused.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub event_metadata: BTreeMap<String, String>,
-    /// Short description of the impact (deprecated by Flux in favour of `eventMetadata`).
+    /// Short description of the impact, written as the Alert's `eventMetadata.summary` (Flux
+    /// deprecated the Alert's `summary`); not together with `eventMetadata.summary`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(max = 255))]
     pub summary: Option<String>,

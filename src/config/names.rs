@@ -2,6 +2,7 @@
 //! act on.
 
 use super::error::Problem;
+use super::postbuild;
 
 const LABEL_MAX: usize = 63;
 const SUBDOMAIN_MAX: usize = 253;
@@ -16,8 +17,13 @@ const KEY_RULE: &str = "a label key is an optional DNS subdomain prefix and `/`,
 const VALUE_RULE: &str = "a label value is empty or at most 63 letters, digits, `-`, `_` or \
      `.`, starting and ending with a letter or digit";
 
-/// `value` must be a DNS-1123 label; `what` names it in the message ("app name").
+/// `value` must be a DNS-1123 label; `what` names it in the message ("app name"). Flux
+/// post-build variables pass (see [`postbuild`]).
 pub(crate) fn dns_label(what: &str, value: &str) -> Result<(), Problem> {
+    postbuild::check(value, |value| literal_dns_label(what, value))
+}
+
+fn literal_dns_label(what: &str, value: &str) -> Result<(), Problem> {
     label_reason(value).map_err(|reason| {
         let mut hint = format!("{what}s are {LABEL_RULE}");
         if let Some(fixed) = repaired(value, false) {
@@ -29,6 +35,10 @@ pub(crate) fn dns_label(what: &str, value: &str) -> Result<(), Problem> {
 
 /// `value` must be a DNS-1123 subdomain (the syntax of most Kubernetes object names).
 pub(crate) fn dns_subdomain(what: &str, value: &str) -> Result<(), Problem> {
+    postbuild::check(value, |value| literal_dns_subdomain(what, value))
+}
+
+fn literal_dns_subdomain(what: &str, value: &str) -> Result<(), Problem> {
     subdomain_reason(value).map_err(|reason| {
         let mut hint = format!("{what}s are {SUBDOMAIN_RULE}");
         if let Some(fixed) = repaired(value, true) {
@@ -40,18 +50,22 @@ pub(crate) fn dns_subdomain(what: &str, value: &str) -> Result<(), Problem> {
 
 /// `key` must be a qualified name, as label and annotation keys are.
 pub(crate) fn label_key(key: &str) -> Result<(), Problem> {
-    key_reason(key).map_err(|reason| {
-        Problem::new(format!("invalid label key `{key}`: {reason}")).hint(KEY_RULE)
+    postbuild::check(key, |key| {
+        key_reason(key).map_err(|reason| {
+            Problem::new(format!("invalid label key `{key}`: {reason}")).hint(KEY_RULE)
+        })
     })
 }
 
 /// `value` must be a valid label value.
 pub(crate) fn label_value(value: &str) -> Result<(), Problem> {
-    if value.is_empty() {
-        return Ok(());
-    }
-    name_part_reason(value, LABEL_MAX).map_err(|reason| {
-        Problem::new(format!("invalid label value `{value}`: {reason}")).hint(VALUE_RULE)
+    postbuild::check(value, |value| {
+        if value.is_empty() {
+            return Ok(());
+        }
+        name_part_reason(value, LABEL_MAX).map_err(|reason| {
+            Problem::new(format!("invalid label value `{value}`: {reason}")).hint(VALUE_RULE)
+        })
     })
 }
 

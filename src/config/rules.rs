@@ -86,15 +86,17 @@ pub(crate) fn check_rules(original: &Value, pruned: &Value, report: &mut Report)
             names::dns_label("namespace", namespace),
         );
     }
-    let routes = check_routes(spec.get("alerts"), "spec.alerts", None, report);
+    let annotate = spec.get("annotateAppliers").and_then(Value::as_bool) == Some(true);
+    let routes = check_routes(spec.get("alerts"), "spec.alerts", None, annotate, report);
     let providers = check_base_providers(spec.get("providers"), report);
     if let Some(environments) = spec.get("environments").and_then(Value::as_object) {
         for (env, overrides) in environments {
             let path = field("spec.environments", env);
             report.record(&path, names::dns_label("environment name", env));
-            check_environment(overrides, &path, &routes, &providers, report);
+            check_environment(overrides, &path, &routes, &providers, annotate, report);
         }
     }
+    check_summaries(spec, report);
     check_unreferenced_providers(spec, report);
     if let Some(output) = text("outputPath") {
         report.record("spec.outputPath", values::output_path(output));
@@ -250,6 +252,7 @@ fn check_routes(
     alerts: Option<&Value>,
     path: &str,
     base_routes: Option<&[String]>,
+    annotate: bool,
     report: &mut Report,
 ) -> Vec<String> {
     let mut seen: Vec<(String, String)> = Vec::new();
@@ -259,6 +262,12 @@ fn check_routes(
             continue;
         };
         check_route_fields(&route, item, &entry, report);
+        check_event_metadata(
+            &route.event_metadata,
+            &field(&entry, "eventMetadata"),
+            annotate,
+            report,
+        );
         if let Some((_, first)) = seen.iter().find(|(name, _)| *name == route.name) {
             let mut problem = Problem::new(format!(
                 "duplicate route name `{}`: also at {first}",
@@ -484,14 +493,19 @@ fn check_environment(
     path: &str,
     base_routes: &[String],
     base_providers: &BTreeMap<String, Provider>,
+    annotate: bool,
     report: &mut Report,
 ) {
     check_routes(
         overrides.get("alerts"),
         &field(path, "alerts"),
         Some(base_routes),
+        annotate,
         report,
     );
+    let metadata: BTreeMap<String, String> =
+        typed(overrides.get("eventMetadata")).unwrap_or_default();
+    check_event_metadata(&metadata, &field(path, "eventMetadata"), annotate, report);
 
     let providers_path = field(path, "providers");
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
@@ -569,5 +583,170 @@ fn check_expressions_with_event_sources(original: &Value, pruned: &Value, report
                 .hint("Flux's eventSources select objects by matchLabels only: express the selector with `matchLabels`, or use `eventSources: names`")
                 .at("spec.selector.matchExpressions"),
         );
+    }
+}
+
+/// The metadata keys Flux's own event metadata uses (fluxcd/pkg `apis/event/v1beta1`
+/// `metadata.go`; docs/flux.md "Controller-owned metadata keys"), with what the Alert's fixed
+/// value would do to notifications.
+const CONTROLLER_METADATA_KEYS: &[(&str, &str)] = &[
+    (
+        "revision",
+        "Flux controllers set it on their events to the revision they applied or fetched; \
+         given by the Alert too, notification-controller keeps the controller's value and \
+         records a MetadataAppendFailed warning on the Alert for every event",
+    ),
+    (
+        "originRevision",
+        "kustomize-controller sets it on its events to the revision of the source's origin; \
+         given by the Alert too, notification-controller keeps the controller's value and \
+         records a MetadataAppendFailed warning on the Alert for every such event",
+    ),
+    (
+        "commit_status",
+        "kustomize-controller sets it (`update`) on every \"Reconciliation finished\" event; \
+         given by the Alert too, notification-controller keeps the controller's value and \
+         records a MetadataAppendFailed warning on the Alert for each of them",
+    ),
+    (
+        "token",
+        "Flux reserves it for the emitting controller's per-event token, which \
+         notification-controller drops before combining: Providers would read the Alert's \
+         fixed value as the event's",
+    ),
+    (
+        "digest",
+        "Flux reserves it for the artifact digest of source events, which \
+         notification-controller drops before combining: Providers would read the Alert's \
+         fixed value as the event's",
+    ),
+    (
+        "checksum",
+        "Flux reserves it for the artifact checksum of source events, which \
+         notification-controller drops before combining: Providers would read the Alert's \
+         fixed value as the event's",
+    ),
+    (
+        "commit",
+        "it is the Git commit a commit-status notification reports, per event, from the \
+         object's `event.toolkit.fluxcd.io/commit` annotation; a fixed value would name one \
+         commit for every event and conflict with that annotation",
+    ),
+    (
+        "change_request",
+        "it is the pull or merge request a change-request Provider comments on, per event, \
+         from the object's `event.toolkit.fluxcd.io/change_request` annotation; a fixed value \
+         would name one for every event and conflict with that annotation",
+    ),
+];
+
+/// Keys of an Alert's `eventMetadata` that another source of the notification's metadata also
+/// writes: notification-controller counts a key written twice as a conflict, whatever the
+/// values, and records a `MetadataAppendFailed` warning on the Alert for every such event
+/// (docs/flux.md "How notification-controller dispatches an event", step 5).
+fn check_event_metadata(
+    metadata: &BTreeMap<String, String>,
+    path: &str,
+    annotate: bool,
+    report: &mut Report,
+) {
+    for key in metadata.keys() {
+        let at = field(path, key);
+        if let Some((_, why)) = CONTROLLER_METADATA_KEYS.iter().find(|(k, _)| k == key) {
+            report.error(
+                Problem::new(format!(
+                    "`{key}` is a key of Flux's own event metadata: {why}"
+                ))
+                .hint(format!("remove `{key}`, or give the value another key"))
+                .at(&at),
+            );
+        } else if annotate && (key == "app" || key == "env") {
+            report.error(
+                Problem::new(format!(
+                    "`{key}` is stamped on the objects as `event.toolkit.fluxcd.io/{key}` by \
+                     `annotateAppliers: true`, so the Alert leaves it out; a value here would \
+                     conflict with the annotation on every event (a MetadataAppendFailed warning \
+                     on the Alert)"
+                ))
+                .hint(format!(
+                    "remove `{key}` (the stamped value is the app's name or environment), or set \
+                     `annotateAppliers: false` to have the Alert carry it"
+                ))
+                .at(&at),
+            );
+        }
+    }
+}
+
+/// A route's `summary` is written as the Alert's `eventMetadata.summary`: one given as
+/// `eventMetadata.summary` too (in the route, an environment's override of it, or the
+/// environment's `eventMetadata`) would be one of two values, one silently lost.
+fn check_summaries(spec: &Value, report: &mut Report) {
+    let has_summary =
+        |route: &RouteOverride| route.summary.as_deref().is_some_and(|s| !s.is_empty());
+    let in_metadata = |route: &RouteOverride| route.event_metadata.contains_key("summary");
+    let problem = || {
+        Problem::new(
+            "the route's `summary` and an `eventMetadata.summary` would both be the Alert's \
+             `eventMetadata.summary`",
+        )
+        .hint("keep one: `eventMetadata.summary` (Flux deprecated the Alert's `summary`)")
+    };
+    let base: Vec<(usize, RouteOverride)> = items(spec.get("alerts"))
+        .filter_map(|(i, item)| typed::<RouteOverride>(Some(item)).map(|r| (i, r)))
+        .collect();
+    for (i, route) in &base {
+        if has_summary(route) && in_metadata(route) {
+            report.error(problem().at(&field(&index("spec.alerts", *i), "summary")));
+        }
+    }
+    let environments = spec.get("environments").and_then(Value::as_object);
+    for (env, overrides) in environments.into_iter().flatten() {
+        let path = field("spec.environments", env);
+        let env_summary = overrides
+            .get("eventMetadata")
+            .and_then(|m| m.get("summary"))
+            .is_some();
+        let given: Vec<(usize, RouteOverride)> = items(overrides.get("alerts"))
+            .filter_map(|(i, item)| typed::<RouteOverride>(Some(item)).map(|r| (i, r)))
+            .collect();
+        let mut names: Vec<&str> = base.iter().map(|(_, r)| r.name.as_str()).collect();
+        names.extend(given.iter().map(|(_, r)| r.name.as_str()));
+        names.dedup();
+        let mut reported = Vec::new();
+        let mut blamed = Vec::new();
+        for name in names {
+            if reported.contains(&name) {
+                continue;
+            }
+            reported.push(name);
+            let base_route = base.iter().find(|(_, r)| r.name == name).map(|(_, r)| r);
+            let over = given.iter().find(|(_, r)| r.name == name);
+            let summary = match over.and_then(|(_, r)| r.summary.as_deref()) {
+                Some(given) => !given.is_empty(),
+                None => base_route.is_some_and(has_summary),
+            };
+            let over_metadata = over.is_some_and(|(_, r)| in_metadata(r));
+            let metadata = base_route.is_some_and(in_metadata) || over_metadata || env_summary;
+            if !(summary && metadata) {
+                continue;
+            }
+            let at = match over {
+                Some((j, r)) if has_summary(r) => {
+                    field(&index(&field(&path, "alerts"), *j), "summary")
+                }
+                Some((j, _)) if over_metadata => field(
+                    &field(&index(&field(&path, "alerts"), *j), "eventMetadata"),
+                    "summary",
+                ),
+                _ if env_summary => field(&field(&path, "eventMetadata"), "summary"),
+                // Both in the base route: reported there.
+                _ => continue,
+            };
+            if !blamed.contains(&at) {
+                report.error(problem().at(&at));
+                blamed.push(at);
+            }
+        }
     }
 }

@@ -14,6 +14,10 @@ pub const TIMEOUT_PATTERN: &str = r"^([0-9]+(\.[0-9]+)?(ms|s|m))+$";
 /// crate implements the same family, and the few constructs only Rust accepts are rejected
 /// here so that a config that passes never fails in the cluster.
 pub(crate) fn event_regex(pattern: &str) -> Result<(), Problem> {
+    super::postbuild::check(pattern, literal_event_regex)
+}
+
+fn literal_event_regex(pattern: &str) -> Result<(), Problem> {
     if let Some(construct) = rust_only_construct(pattern) {
         return Err(Problem::new(format!(
             "invalid regular expression `{pattern}`: {construct} is not supported by Go's RE2, which Flux uses"
@@ -107,6 +111,10 @@ fn rust_only_construct(pattern: &str) -> Option<String> {
 
 /// A Provider `timeout` must match Flux's pattern (Go durations without hours).
 pub(crate) fn timeout(value: &str) -> Result<(), Problem> {
+    super::postbuild::check(value, literal_timeout)
+}
+
+fn literal_timeout(value: &str) -> Result<(), Problem> {
     static PATTERN: OnceLock<Regex> = OnceLock::new();
     let pattern =
         PATTERN.get_or_init(|| Regex::new(TIMEOUT_PATTERN).expect("the CRD pattern compiles"));

@@ -70,6 +70,11 @@ impl<'l> FluxItems<'l> {
         out
     }
 
+    /// Every Flux applier of the input.
+    pub fn appliers(&self) -> &[&'l Item<'l>] {
+        &self.appliers
+    }
+
     /// Appliers and sources that `selector` may match: those carrying its first matchLabel,
     /// or all of them for a selector of expressions only. Callers still apply the selector.
     fn candidates(&self, selector: &LabelSelector) -> (Vec<&'l Item<'l>>, Vec<&'l Item<'l>>) {
@@ -231,43 +236,21 @@ pub fn covered(
             labelled,
         });
     }
-    for hr in instance
-        .appliers
-        .iter()
-        .filter(|i| i.fields.kind == "HelmRelease")
-    {
-        let Some(chart_source) = hr
-            .fields
-            .references
-            .iter()
-            .find(|r| r.field == CHART_SOURCE_REFERENCE)
-        else {
-            continue;
-        };
-        // source-controller names the chart `<hr-namespace>-<hr-name>` and puts it next to the
-        // chart's source; without the HelmRelease's namespace the name is unknowable.
-        let Some(hr_ns) = hr.fields.namespace() else {
-            results.push(about(KrmResult::warning(format!(
-                "HelmRelease {} has no namespace in the build, so the name of its HelmChart \
-                 (<namespace>-{}) is unknown and the chart is not covered (hint: set \
-                 metadata.namespace on the HelmRelease)",
-                hr.fields.name, hr.fields.name
-            ))));
-            continue;
-        };
-        out.insert(Covered {
-            is_source: true,
-            kind: "HelmChart".into(),
-            namespace: Some(
-                chart_source
-                    .target
-                    .namespace
-                    .clone()
-                    .unwrap_or_else(|| hr_ns.to_string()),
-            ),
-            name: format!("{hr_ns}-{}", hr.fields.name),
-            labelled: false,
-        });
+    for hr in &instance.appliers {
+        match helm_chart(hr) {
+            Some(chart) => {
+                out.insert(chart);
+            }
+            None if has_chart_template(hr) => {
+                results.push(about(KrmResult::warning(format!(
+                    "HelmRelease {} has no namespace in the build, so the name of its HelmChart \
+                     (<namespace>-{}) is unknown and the chart is not covered (hint: set \
+                     metadata.namespace on the HelmRelease)",
+                    hr.fields.name, hr.fields.name
+                ))));
+            }
+            None => {}
+        }
     }
     if config.spec.sources == Sources::Referenced {
         for applier in &instance.appliers {
@@ -314,6 +297,45 @@ pub fn covered(
         ));
     }
     fits
+}
+
+/// A HelmRelease with `spec.chart` (not `spec.chartRef`): helm-controller creates a HelmChart
+/// for it.
+fn has_chart_template(hr: &Item<'_>) -> bool {
+    hr.fields.kind == "HelmRelease"
+        && hr
+            .fields
+            .references
+            .iter()
+            .any(|r| r.field == CHART_SOURCE_REFERENCE)
+}
+
+/// The HelmChart helm-controller creates for a HelmRelease with `spec.chart`: named
+/// `<hr-namespace>-<hr-name>`, next to the chart's source. `None` without `spec.chart`, and
+/// without the HelmRelease's namespace (the name is then unknowable).
+pub fn helm_chart(hr: &Item<'_>) -> Option<Covered> {
+    if hr.fields.kind != "HelmRelease" {
+        return None;
+    }
+    let chart_source = hr
+        .fields
+        .references
+        .iter()
+        .find(|r| r.field == CHART_SOURCE_REFERENCE)?;
+    let hr_ns = hr.fields.namespace()?;
+    Some(Covered {
+        is_source: true,
+        kind: "HelmChart".into(),
+        namespace: Some(
+            chart_source
+                .target
+                .namespace
+                .clone()
+                .unwrap_or_else(|| hr_ns.to_string()),
+        ),
+        name: format!("{hr_ns}-{}", hr.fields.name),
+        labelled: false,
+    })
 }
 
 /// `maxLength` of `eventSources[].name` and `.namespace` in Flux's Alert CRD (v1beta3): an

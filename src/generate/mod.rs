@@ -4,6 +4,7 @@
 //! (in [`crate::config`]), then filter the items and produce results.
 
 mod annotate;
+mod checks;
 mod configs;
 mod coverage;
 mod inventory;
@@ -14,7 +15,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::config::{EventSources, Route};
+use crate::config::{postbuild, EventSources, Route, Sources, APP_NAME_LABEL};
+use crate::flux::{EVENT_ANNOTATION_PREFIX, FORWARDER_TYPES, NOTIFICATION_GROUP};
 use crate::limits::Limits;
 use crate::resource_list::{qualified, Edits, Item, ItemPatch, ItemsContainer, ResourceList};
 use crate::results::{has_errors, KrmResult};
@@ -24,6 +26,9 @@ pub use inventory::{generated_by, is_notification, is_provider, reader, GENERATE
 use objects::{AlertSpec, EventSource};
 pub use output::Generated;
 
+/// `(namespace, name)` of an Alert → `(app, environment)`.
+pub type AlertApps = BTreeMap<(Option<String>, String), (String, Option<String>)>;
+
 /// The outcome of generation: the edits to apply (none on error) and the results.
 #[derive(Debug, Default)]
 pub struct Generation {
@@ -31,6 +36,14 @@ pub struct Generation {
     pub results: Vec<KrmResult>,
     /// The apps that have a config in this run (for coverage checks).
     pub apps: BTreeSet<String>,
+    /// App and environment of each generated Alert, by namespace and name: an Alert generated
+    /// with `annotateAppliers` leaves them to the objects, so it does not say.
+    pub alert_apps: AlertApps,
+    /// Input items whose annotations `annotateAppliers` changes, and the field it changes.
+    pub stamped: Vec<(usize, &'static str)>,
+    /// Positions in `results` of warnings that `check` reports itself, as errors (an applier
+    /// without config, a hand-written Alert duplicating a generated one).
+    pub audited: BTreeSet<usize>,
 }
 
 /// Runs generation over a read list.
@@ -56,19 +69,33 @@ pub fn generate(list: &ResourceList<'_>, limits: &Limits) -> Generation {
     // Providers that stay in the output: one generated earlier for a config of this run (or,
     // with discovery, for any config) is dropped before generation, so it does not count.
     let run_owners: BTreeSet<&str> = configs.configs.iter().map(|c| c.owner.as_str()).collect();
-    let present_providers: BTreeSet<(Option<&str>, &str)> = list
-        .items
-        .iter()
-        .filter(|i| is_provider(&i.fields))
-        .filter(|i| {
-            generated_by(i).is_none_or(|owner| !configs.discovery && !run_owners.contains(owner))
-        })
-        .map(|i| (i.fields.namespace(), i.fields.name.as_ref()))
-        .collect();
+    let mut present_providers: BTreeSet<(Option<&str>, &str)> = BTreeSet::new();
+    // Alerts written by hand, and Secrets (which generated Providers may reference).
+    let mut user_alerts = Vec::new();
+    let mut secrets: BTreeSet<(Option<&str>, &str)> = BTreeSet::new();
+    for item in &list.items {
+        let f = &item.fields;
+        if is_provider(f) {
+            let stays = generated_by(item)
+                .is_none_or(|owner| !configs.discovery && !run_owners.contains(owner));
+            if stays {
+                present_providers.insert((f.namespace(), f.name.as_ref()));
+            }
+        } else if f.kind == "Alert" && f.group() == NOTIFICATION_GROUP {
+            if generated_by(item).is_none() {
+                user_alerts.push(item);
+            }
+        } else if f.kind == "Secret" && f.api_version == "v1" {
+            secrets.insert((f.namespace(), f.name.as_ref()));
+        }
+    }
+    let mut stamps = annotate::Stamps::default();
+    let mut covered_appliers = vec![false; list.items.len()];
+    let mut alert_apps = BTreeMap::new();
     let mut objects = Vec::new();
     let mut providers = ProviderSet::default();
     let mut missing_providers = Vec::new();
-    let mut item_patches = Vec::new();
+    let mut item_patches: Vec<ItemPatch> = Vec::new();
     for (rank, config) in configs.configs.iter().enumerate() {
         let mut run = ConfigRun {
             rank,
@@ -81,12 +108,20 @@ pub fn generate(list: &ResourceList<'_>, limits: &Limits) -> Generation {
             providers: &mut providers,
             warned_providers: BTreeSet::new(),
             missing_providers: &mut missing_providers,
-            block_items: matches!(list.container, ItemsContainer::Block { .. }),
-            limits,
-            item_patches: &mut item_patches,
+            stamps: &mut stamps,
+            covered_appliers: &mut covered_appliers,
+            alert_apps: &mut alert_apps,
+            variables: BTreeMap::new(),
+            unshortened: Vec::new(),
+            conflicts: BTreeMap::new(),
+            warned_undeliverable: BTreeSet::new(),
         };
         run.generate();
     }
+    let block_items = matches!(list.container, ItemsContainer::Block { .. });
+    let stamped = stamps.patches(block_items, limits);
+    item_patches.extend(stamped.patches);
+    results.extend(stamped.warnings);
     // A Provider another config generates in that namespace is not missing; configs run in
     // owner order, so this is only known once all have run.
     let generated: BTreeSet<usize> = missing_providers
@@ -118,11 +153,34 @@ pub fn generate(list: &ResourceList<'_>, limits: &Limits) -> Generation {
         };
     }
     let owners: BTreeSet<String> = configs.configs.iter().map(|c| c.owner.clone()).collect();
-    let apps = configs
+    let apps: BTreeSet<String> = configs
         .configs
         .iter()
         .map(|c| c.config.app().to_string())
         .collect();
+    // Warnings about the build around the output; `check` reports the first two itself.
+    let hand = checks::hand_written(list, &user_alerts, limits);
+    let mut audited = BTreeSet::new();
+    for warning in checks::duplicate_alerts(list, &objects, &hand, &configs.configs) {
+        audited.insert(results.len());
+        results.push(warning);
+    }
+    // Only a run that discovered configs says which apps lack one: without any, the function
+    // was not asked about these appliers.
+    if configs.discovery && !configs.configs.is_empty() {
+        let appliers = flux.appliers();
+        for warning in
+            checks::unconfigured_appliers(appliers, &covered_appliers, APP_NAME_LABEL, &apps, &hand)
+        {
+            audited.insert(results.len());
+            results.push(warning);
+        }
+    }
+    results.extend(checks::misplaced_secrets(
+        &objects,
+        &secrets,
+        &configs.configs,
+    ));
     match output::plan(list, &owners, configs.discovery, objects) {
         Ok(mut edits) => Generation {
             edits: {
@@ -131,6 +189,13 @@ pub fn generate(list: &ResourceList<'_>, limits: &Limits) -> Generation {
             },
             results,
             apps,
+            alert_apps,
+            stamped: stamped
+                .changed
+                .iter()
+                .map(|(item, target)| (*item, target.field_path()))
+                .collect(),
+            audited,
         },
         Err(errors) => {
             results.extend(errors);
@@ -175,14 +240,23 @@ struct ConfigRun<'r, 'l> {
     warned_providers: BTreeSet<(Option<String>, String)>,
     /// Positions in `results` of the missing-Provider warnings, with the Provider each names.
     missing_providers: &'r mut Vec<(usize, (Option<String>, String))>,
-    /// Whether items are `- ` entries of a block sequence (their text is a sequence of one),
-    /// for annotations spliced into appliers.
-    block_items: bool,
-    limits: &'r Limits,
-    item_patches: &'r mut Vec<ItemPatch>,
+    /// Annotations `annotateAppliers` wants on objects, over all configs.
+    stamps: &'r mut annotate::Stamps<'l>,
+    /// By item index: whether a config's selector takes the applier.
+    covered_appliers: &'r mut Vec<bool>,
+    alert_apps: &'r mut AlertApps,
+    /// Flux post-build variables in this config's objects, each with whether it has a default.
+    variables: BTreeMap<String, bool>,
+    /// Alert names not shortened because they hold a variable.
+    unshortened: Vec<String>,
+    /// Metadata conflicts between a covered object's annotation and the Alerts' eventMetadata,
+    /// by `(item, key)`: the object and the Alerts, warned about once the config has run.
+    conflicts: BTreeMap<(usize, String), (&'l Item<'l>, Vec<String>)>,
+    /// Providers already warned about as unable to deliver.
+    warned_undeliverable: BTreeSet<String>,
 }
 
-impl ConfigRun<'_, '_> {
+impl<'l> ConfigRun<'_, 'l> {
     fn about(&self, result: KrmResult) -> KrmResult {
         self.config.point(result)
     }
@@ -228,9 +302,17 @@ impl ConfigRun<'_, '_> {
                 return;
             }
         }
+        for instance in &instances {
+            for applier in &instance.appliers {
+                if let Some(covered) = self.covered_appliers.get_mut(applier.index) {
+                    *covered = true;
+                }
+            }
+        }
         let no_appliers = instances.iter().all(|i| i.appliers.is_empty());
         if no_appliers {
             self.no_appliers_visible();
+            self.post_build_note();
             return;
         }
         for instance in &instances {
@@ -270,11 +352,13 @@ impl ConfigRun<'_, '_> {
                 cfg.spec.environment_label.as_deref(),
                 instance.environment.as_deref(),
             );
-            if cfg.spec.annotate_appliers {
-                self.annotate(instance);
+            let stamping = cfg.spec.annotate_appliers;
+            if stamping {
+                self.annotate(instance, &placement.left_out);
             }
             for group in &groups {
                 let entries = coverage::event_sources(cfg.spec.event_sources, group, &labels);
+                let annotated = annotated_items(instance, group, cfg.spec.sources);
                 for route in &effective.routes {
                     self.alert(
                         instance.environment.as_deref(),
@@ -282,11 +366,75 @@ impl ConfigRun<'_, '_> {
                         group.namespace.as_deref(),
                         &entries,
                         &summary(group),
+                        !stamping,
+                        &annotated,
                     );
                     self.provider(route, group.namespace.as_deref(), &effective.providers);
                 }
             }
         }
+        self.report_conflicts();
+        self.post_build_note();
+    }
+
+    /// One info result listing the Flux post-build variables of this config's objects: they
+    /// only mean something to a Flux Kustomization that substitutes them.
+    fn post_build_note(&mut self) {
+        if self.variables.is_empty() {
+            return;
+        }
+        let names: Vec<String> = self.variables.keys().map(|v| format!("${{{v}}}")).collect();
+        let (defaulted, needed): (Vec<&str>, Vec<&str>) = {
+            let (d, n): (Vec<_>, Vec<_>) = self.variables.iter().partition(|(_, d)| **d);
+            (
+                d.into_iter().map(|(v, _)| v.as_str()).collect(),
+                n.into_iter().map(|(v, _)| v.as_str()).collect(),
+            )
+        };
+        let defines = match (needed.is_empty(), defaulted.is_empty()) {
+            (true, _) => format!(
+                "may define {} (without, Flux writes the defaults)",
+                defaulted.join(", ")
+            ),
+            (false, true) => format!("defines {}", needed.join(", ")),
+            (false, false) => format!(
+                "defines {} ({} fall back to their defaults)",
+                needed.join(", "),
+                defaulted.join(", ")
+            ),
+        };
+        let mut message = format!(
+            "app {}: the generated objects hold the Flux post-build variable{} {}, written as \
+             they are: apply them with a Flux Kustomization whose spec.postBuild.substitute (or \
+             substituteFrom) {defines}; kustomize and kpt leave them as written",
+            self.config.config.app(),
+            if names.len() == 1 { "" } else { "s" },
+            names.join(", "),
+        );
+        if !self.unshortened.is_empty() {
+            message.push_str(&format!(
+                "; the length of {} after substitution is unknown here, so {} not shortened: \
+                 keep {} within {} characters",
+                self.unshortened
+                    .iter()
+                    .map(|n| format!("Alert name {n}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if self.unshortened.len() == 1 {
+                    "it is"
+                } else {
+                    "they are"
+                },
+                if self.unshortened.len() == 1 {
+                    "it"
+                } else {
+                    "them"
+                },
+                objects::MAX_NAME
+            ));
+        }
+        let result = self.about(KrmResult::info(message));
+        self.results.push(result);
     }
 
     /// With `perNamespace`, an Alert may only name objects of its own namespace: sources in a
@@ -318,33 +466,60 @@ impl ConfigRun<'_, '_> {
         self.results.push(result);
     }
 
-    /// `annotateAppliers`: the app and environment stamped on each covered applier.
-    fn annotate(&mut self, instance: &coverage::Instance<'_>) {
-        let app = self.config.config.app().to_string();
-        let env = instance.environment.clone();
-        let mut wanted = vec![(annotate::APP_ANNOTATION, app.as_str())];
-        if let Some(env) = &env {
-            wanted.push((annotate::ENV_ANNOTATION, env.as_str()));
+    /// `annotateAppliers`: the app and environment wanted on each object of the app the
+    /// instance's Alerts cover: its appliers, its owned sources (a source shared by every
+    /// environment of `environmentLabel` gets the app only), and the HelmChart of each
+    /// HelmRelease through `spec.chart.metadata.annotations`. Sources covered only because an
+    /// applier references them are shared with other apps and get nothing.
+    fn annotate(&mut self, instance: &coverage::Instance<'l>, left_out: &[coverage::Covered]) {
+        let cfg = &self.config.config;
+        let app = cfg.app().to_string();
+        let env = instance.environment.as_deref();
+        let owner = self.config.owner.clone();
+        let mut want = |item: &'l Item<'l>, target: annotate::Target, with_env: bool| {
+            let mut warnings = Vec::new();
+            warnings.extend(
+                self.stamps
+                    .want(item, target, annotate::APP_ANNOTATION, &app, &owner),
+            );
+            if let (Some(env), true) = (env, with_env) {
+                warnings.extend(self.stamps.want(
+                    item,
+                    target,
+                    annotate::ENV_ANNOTATION,
+                    env,
+                    &owner,
+                ));
+            }
+            self.results.extend(warnings);
+        };
+        for &applier in &instance.appliers {
+            want(applier, annotate::Target::Metadata, true);
         }
-        for applier in &instance.appliers {
-            match annotate::stamp(applier, self.block_items, &wanted, self.limits) {
-                Ok(patches) => self.item_patches.extend(patches),
-                Err(reason) => {
-                    let message = format!(
-                        "cannot stamp {} on {}: {reason} (hint: add the annotations by hand, or \
-                         write metadata.annotations as a plain block mapping)",
-                        wanted
-                            .iter()
-                            .map(|(k, v)| format!("{k}: {v}"))
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                        coverage::describe(applier)
-                    );
-                    self.results.push(
-                        KrmResult::warning(message)
-                            .about(applier)
-                            .at_field("metadata.annotations"),
-                    );
+        if cfg.spec.sources == Sources::None {
+            return;
+        }
+        let is_left_out = |kind: &str, namespace: Option<&str>, name: &str| {
+            left_out
+                .iter()
+                .any(|c| c.kind == kind && c.namespace.as_deref() == namespace && c.name == name)
+        };
+        for &source in &instance.sources {
+            let f = &source.fields;
+            if is_left_out(&f.kind, f.namespace(), &f.name) {
+                continue;
+            }
+            let own_environment = cfg
+                .spec
+                .environment_label
+                .as_deref()
+                .is_none_or(|label| f.label(label).is_some());
+            want(source, annotate::Target::Metadata, own_environment);
+        }
+        for &hr in &instance.appliers {
+            if let Some(chart) = coverage::helm_chart(hr) {
+                if !is_left_out("HelmChart", chart.namespace.as_deref(), &chart.name) {
+                    want(hr, annotate::Target::Chart, true);
                 }
             }
         }
@@ -406,12 +581,33 @@ impl ConfigRun<'_, '_> {
                 .map(|ns| format!(" in namespace {ns}"))
                 .unwrap_or_default()
         );
+        if cfg.spec.annotate_appliers {
+            let message = format!(
+                "app {}: annotateAppliers stamps nothing, as no applier is visible (a \
+                 `generators:` entry sees only its config), so the Alerts carry app and env \
+                 themselves (hint: list the config under `transformers:` to stamp the appliers)",
+                cfg.app()
+            );
+            let result = self.about(KrmResult::warning(message).at_field("spec.annotateAppliers"));
+            self.results.push(result);
+        }
         for route in &effective.routes {
-            self.alert(env.as_deref(), route, namespace.as_deref(), &entries, &what);
+            self.alert(
+                env.as_deref(),
+                route,
+                namespace.as_deref(),
+                &entries,
+                &what,
+                true,
+                &[],
+            );
             self.provider(route, namespace.as_deref(), &effective.providers);
         }
     }
 
+    /// `annotated`: the covered objects of the build that carry `event.toolkit.fluxcd.io/*`
+    /// annotations, which must not give a key of the Alert's eventMetadata a second source.
+    #[allow(clippy::too_many_arguments)]
     fn alert(
         &mut self,
         env: Option<&str>,
@@ -419,6 +615,8 @@ impl ConfigRun<'_, '_> {
         namespace: Option<&str>,
         entries: &[EventSource],
         covers: &str,
+        carries_app: bool,
+        annotated: &[&'l Item<'l>],
     ) {
         let cfg = &self.config.config;
         let name = objects::alert_name(cfg.app(), env, &route.name);
@@ -432,7 +630,17 @@ impl ConfigRun<'_, '_> {
             app: cfg.app(),
             route,
             event_sources: entries,
+            carries_app,
         });
+        self.metadata_conflicts(&value, &name, namespace, annotated);
+        checks::variables_in(&value, &mut self.variables);
+        if postbuild::may_hold_variables(&name) {
+            self.name_with_variables(&name);
+        }
+        self.alert_apps.insert(
+            (namespace.map(str::to_string), name.clone()),
+            (cfg.app().to_string(), env.map(str::to_string)),
+        );
         let message = format!(
             "Alert {} → Provider {}: {covers}",
             qualified(namespace, &name),
@@ -448,6 +656,87 @@ impl ConfigRun<'_, '_> {
             path: self.output_path(),
             owner_rank: self.rank,
         });
+    }
+
+    /// An Alert name holding a post-build variable is not shortened (see
+    /// [`objects::alert_name`]); one already too long without its variables never fits.
+    fn name_with_variables(&mut self, name: &str) {
+        let known = postbuild::literal_len(name);
+        if known > objects::MAX_NAME {
+            let message = format!(
+                "the Alert name {name} holds a Flux post-build variable, so it cannot be \
+                 shortened, and its other characters alone are {known}, over the {} that \
+                 generated Alert names keep to (hint: shorten the app, environment or route \
+                 name)",
+                objects::MAX_NAME
+            );
+            let result = self.about(KrmResult::warning(message));
+            self.results.push(result);
+        } else {
+            self.unshortened.push(name.to_string());
+        }
+    }
+
+    /// Keys of the Alert's eventMetadata that a covered object also gives through an
+    /// `event.toolkit.fluxcd.io/<key>` annotation: notification-controller counts a key from
+    /// two sources as a conflict and records a MetadataAppendFailed warning on the Alert for
+    /// every event of that object.
+    fn metadata_conflicts(
+        &mut self,
+        alert: &serde_json::Value,
+        name: &str,
+        namespace: Option<&str>,
+        annotated: &[&'l Item<'l>],
+    ) {
+        let Some(metadata) = alert["spec"]["eventMetadata"].as_object() else {
+            return;
+        };
+        for &item in annotated {
+            for key in metadata.keys() {
+                let annotation = format!("{EVENT_ANNOTATION_PREFIX}{key}");
+                if item.fields.annotation(&annotation).is_some() {
+                    self.conflicts
+                        .entry((item.index, key.clone()))
+                        .or_insert_with(|| (item, Vec::new()))
+                        .1
+                        .push(qualified(namespace, name));
+                }
+            }
+        }
+    }
+
+    /// One warning per object and key that the config's Alerts also set.
+    fn report_conflicts(&mut self) {
+        for ((_, key), (item, alerts)) in std::mem::take(&mut self.conflicts) {
+            let annotation = format!("{EVENT_ANNOTATION_PREFIX}{key}");
+            let fix = if key == "app" || key == "env" {
+                "remove the annotation, or set spec.annotateAppliers: true so that the objects \
+                 carry app and env and the Alerts do not"
+                    .to_string()
+            } else {
+                format!(
+                    "remove the annotation from the object, or `{key}` from the route's (or the \
+                     environment's) eventMetadata"
+                )
+            };
+            let (noun, verb) = if alerts.len() == 1 {
+                ("Alert", "sets")
+            } else {
+                ("Alerts", "set")
+            };
+            let result = KrmResult::warning(format!(
+                "{} carries the annotation {annotation}, and the {noun} {} that {} generates \
+                 {verb} eventMetadata.{key}: notification-controller counts a key from two \
+                 sources as a conflict and records a MetadataAppendFailed warning on the Alert \
+                 for every event of the object, keeping the Alert's value (hint: {fix})",
+                coverage::describe(item),
+                alerts.join(", "),
+                self.config.owner
+            ))
+            .about(item)
+            .at_field(format!("metadata.annotations[{annotation:?}]"));
+            self.results.push(result);
+        }
     }
 
     /// The route's Provider: generated when the config defines it (once per namespace), else
@@ -485,6 +774,23 @@ impl ConfigRun<'_, '_> {
             return;
         };
         let value = objects::provider(provider, namespace, &self.config.owner);
+        checks::variables_in(&value, &mut self.variables);
+        let forwards = FORWARDER_TYPES.contains(&provider.type_.as_str());
+        if forwards
+            && provider.address.is_none()
+            && provider.secret_ref.is_none()
+            && self.warned_undeliverable.insert(name.clone())
+        {
+            let message = format!(
+                "the generated Provider {name} has type {} with neither address nor secretRef: \
+                 notification-controller has no URL to post to, so every notification through \
+                 it fails (hint: set `address`, or `secretRef` to a Secret with an `address` \
+                 key, under spec.providers)",
+                provider.type_.as_str()
+            );
+            let result = self.about(KrmResult::warning(message).at_field("spec.providers"));
+            self.results.push(result);
+        }
         let key = (namespace.map(str::to_string), name.clone());
         match self.providers.seen.get(&key) {
             Some((existing, _)) if existing["spec"] == value["spec"] => {}
@@ -572,6 +878,40 @@ fn unique_objects(objects: &[Generated], configs: &[Config<'_>]) -> Result<(), V
     } else {
         Err(errors)
     }
+}
+
+/// The objects of `group` that belong to the instance and carry `event.toolkit.fluxcd.io/*`
+/// annotations (most carry none, and then nothing more is looked at).
+fn annotated_items<'l>(
+    instance: &coverage::Instance<'l>,
+    group: &Group,
+    sources: Sources,
+) -> Vec<&'l Item<'l>> {
+    let owned = if sources == Sources::None {
+        &[][..]
+    } else {
+        &instance.sources[..]
+    };
+    instance
+        .appliers
+        .iter()
+        .chain(owned)
+        .copied()
+        .filter(|item| {
+            item.fields
+                .annotations
+                .iter()
+                .any(|(key, _)| key.starts_with(EVENT_ANNOTATION_PREFIX))
+        })
+        .filter(|item| {
+            let f = &item.fields;
+            group.covered.iter().any(|c| {
+                c.kind == f.kind.as_ref()
+                    && c.namespace.as_deref() == f.namespace()
+                    && c.name == f.name.as_ref()
+            })
+        })
+        .collect()
 }
 
 fn env_suffix(env: Option<&str>) -> String {

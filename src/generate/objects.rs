@@ -7,14 +7,16 @@ use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::inventory::{ENVIRONMENT_LABEL, GENERATED_BY, MANAGED_BY, MANAGED_BY_LABEL};
-use crate::config::{EventSeverity, Provider, Route, DEFAULT_ROUTE};
+use crate::config::{postbuild, EventSeverity, Provider, Route, DEFAULT_ROUTE};
 use crate::flux::NOTIFICATION_API;
 
 /// Kubernetes object names used as label values are limited to 63 characters.
-const MAX_NAME: usize = 63;
+pub const MAX_NAME: usize = 63;
 
 /// `<app>-<env>[-<route>]`; past 63 characters: the first 54, `-`, and 8 hex digits of the
-/// full name's SHA-256, so the name stays unique and stable.
+/// full name's SHA-256, so the name stays unique and stable. A name holding a Flux post-build
+/// variable is never shortened: its length after substitution is unknown, and a cut would
+/// break or drop the variable.
 pub fn alert_name(app: &str, env: Option<&str>, route: &str) -> String {
     let mut name = app.to_string();
     if let Some(env) = env {
@@ -29,7 +31,7 @@ pub fn alert_name(app: &str, env: Option<&str>, route: &str) -> String {
 }
 
 pub fn shorten(name: &str) -> String {
-    if name.len() <= MAX_NAME {
+    if name.len() <= MAX_NAME || postbuild::may_hold_variables(name) {
         return name.to_string();
     }
     let digest = Sha256::digest(name.as_bytes());
@@ -74,6 +76,9 @@ pub struct AlertSpec<'a> {
     pub app: &'a str,
     pub route: &'a Route,
     pub event_sources: &'a [EventSource],
+    /// `app` and `env` go into `eventMetadata`; not when `annotateAppliers` stamps them on the
+    /// objects, where the Alert's would be a second source of the key.
+    pub carries_app: bool,
 }
 
 fn metadata(
@@ -126,11 +131,14 @@ pub fn alert(spec: &AlertSpec<'_>) -> Value {
     if !route.exclusion_list.is_empty() {
         body.insert("exclusionList".into(), json!(route.exclusion_list));
     }
-    // `summary` is deprecated in v1beta3 in favour of eventMetadata; the route's own keys win.
+    // `summary` is deprecated in v1beta3 in favour of eventMetadata (a config giving both is
+    // refused, so no key has two sources); the route's own keys win over `app` and `env`.
     let mut event_metadata = BTreeMap::new();
-    event_metadata.insert("app".to_string(), spec.app.to_string());
-    if let Some(env) = spec.environment {
-        event_metadata.insert("env".to_string(), env.to_string());
+    if spec.carries_app {
+        event_metadata.insert("app".to_string(), spec.app.to_string());
+        if let Some(env) = spec.environment {
+            event_metadata.insert("env".to_string(), env.to_string());
+        }
     }
     if let Some(summary) = route.summary.as_deref().filter(|s| !s.is_empty()) {
         event_metadata.insert("summary".to_string(), summary.to_string());
@@ -138,7 +146,9 @@ pub fn alert(spec: &AlertSpec<'_>) -> Value {
     for (k, v) in &route.event_metadata {
         event_metadata.insert(k.clone(), v.clone());
     }
-    body.insert("eventMetadata".into(), json!(event_metadata));
+    if !event_metadata.is_empty() {
+        body.insert("eventMetadata".into(), json!(event_metadata));
+    }
     if route.suspend {
         body.insert("suspend".into(), json!(true));
     }
@@ -219,5 +229,12 @@ mod tests {
         assert_eq!(name, alert_name(app, Some("production-eu-west"), "default"));
         assert!(name.starts_with("a-very-long-application-name-that-keeps-going-producti-"));
         assert_ne!(name, alert_name(app, Some("production-eu-east"), "default"));
+    }
+
+    #[test]
+    fn names_with_a_post_build_variable_are_never_cut() {
+        let app = "a-very-long-application-name-that-keeps-going";
+        let name = alert_name(app, Some("${CLUSTER_NAME}"), "notifications");
+        assert_eq!(name, format!("{app}-${{CLUSTER_NAME}}-notifications"));
     }
 }

@@ -60,21 +60,23 @@ impl<'l, 'a> Splice<'l, 'a> {
 
     /// The output for `edits`, as the input's bytes with patches laid over them.
     pub fn render(mut self, edits: &Edits) -> Spliced<'a> {
-        if !edits.remove.is_empty() || !edits.replace.is_empty() || !edits.append.is_empty() {
-            self.items(edits);
-        }
-        if let Some(results) = &edits.results {
-            self.results(results);
-        }
         // A flow list whose items were rebuilt already carries these in the items' text.
         let rebuilt = matches!(self.list.container, ItemsContainer::Flow { .. })
             && (!edits.remove.is_empty() || !edits.replace.is_empty() || !edits.append.is_empty());
+        // Item patches go first: the sort below is stable, so a patch at the very end of the
+        // last item stays inside it, before new items appended at that same offset.
         for patch in &edits.item_patches {
             let kept = !edits.remove.contains(&patch.item)
                 && !edits.replace.iter().any(|(i, _)| *i == patch.item);
             if kept && !rebuilt {
                 self.patch(patch.range.clone(), patch.text.clone());
             }
+        }
+        if !edits.remove.is_empty() || !edits.replace.is_empty() || !edits.append.is_empty() {
+            self.items(edits);
+        }
+        if let Some(results) = &edits.results {
+            self.results(results);
         }
         self.patches.sort_by_key(|p| (p.range.start, p.range.end));
         Spliced {
@@ -528,6 +530,27 @@ mod tests {
         assert_eq!(
             Splice::new(&list).write(&edits),
             format!("{head}- a: |+\n    x\n- c: 3\nresults:\n- message: m\n")
+        );
+    }
+
+    #[test]
+    fn a_patch_at_the_end_of_the_last_item_stays_in_it_before_appended_items() {
+        let head = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n";
+        let src = format!("{head}- a:\n    b: 1\n");
+        let list = read(&src);
+        let end = src.len();
+        let edits = Edits {
+            append: vec![serde_json::json!({"c": 3})],
+            item_patches: vec![ItemPatch {
+                item: 0,
+                range: end..end,
+                text: "    d: 2\n".into(),
+            }],
+            ..Edits::default()
+        };
+        assert_eq!(
+            Splice::new(&list).write(&edits),
+            format!("{head}- a:\n    b: 1\n    d: 2\n- c: 3\n")
         );
     }
 }
