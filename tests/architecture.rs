@@ -17,6 +17,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("report", 6),
     ("function", 7),
     ("package", 7),
+    ("init", 8),
 ];
 
 fn layer(module: &str) -> Option<u8> {

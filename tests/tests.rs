@@ -12,6 +12,7 @@
 
 mod support;
 
+mod adopt;
 mod architecture;
 mod audit;
 mod cli;

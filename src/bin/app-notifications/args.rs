@@ -88,6 +88,9 @@ pub enum Command {
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
+    /// Scaffold one AppNotifications per app of a repository and wire it into the overlays
+    /// that build the app (kustomization transformers, or the Kptfile with --kpt).
+    Init(Box<crate::init::InitArgs>),
     /// Print the schema of the AppNotifications config.
     Schema {
         #[arg(long, value_enum, default_value_t = SchemaFormat::JsonSchema)]

