@@ -20,6 +20,7 @@ pub mod config;
 mod flux;
 mod function;
 mod generate;
+pub mod import;
 pub mod init;
 pub mod limits;
 mod package;

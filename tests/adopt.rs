@@ -101,3 +101,99 @@ fn init_fails_before_writing_anything_when_one_directory_is_bad() {
     let _ = std::fs::remove_dir_all(&good);
     let _ = std::fs::remove_dir_all(&bad);
 }
+
+/// The objects each generated Alert of `stream` sends to its Provider, by Provider.
+fn generated_coverage(stream: &str) -> Vec<(String, String, Option<String>, String)> {
+    let limits = app_notifications::Limits::default();
+    let reader = app_notifications::reader(&limits);
+    let list = reader.stream(stream, "render").unwrap();
+    let mut out = Vec::new();
+    for item in &list.items {
+        if item.fields.kind != "Alert" {
+            continue;
+        }
+        let value = list.item_value(item, &reader).unwrap();
+        let provider = value["spec"]["providerRef"]["name"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let own_ns = value["metadata"]["namespace"].as_str().map(str::to_string);
+        for entry in value["spec"]["eventSources"].as_array().unwrap() {
+            out.push((
+                provider.clone(),
+                entry["kind"].as_str().unwrap().to_string(),
+                entry["namespace"]
+                    .as_str()
+                    .map(str::to_string)
+                    .or(own_ns.clone()),
+                entry["name"].as_str().unwrap().to_string(),
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn imported_configs_generate_alerts_covering_every_object_the_old_alerts_covered() {
+    let package =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/130-import-text/package");
+    let limits = app_notifications::Limits::default();
+    let read = app_notifications::read_package(&package, &limits).unwrap();
+    let list = read.list(None, &limits).unwrap();
+    let options = app_notifications::import::ImportOptions {
+        app_label: config::APP_NAME_LABEL.into(),
+        split: true,
+    };
+    let plan = app_notifications::import::plan(&list, &options, &limits).unwrap();
+    let imported: std::collections::BTreeSet<String> = plan
+        .proposals
+        .iter()
+        .flat_map(|p| p.routes.iter().map(|(alert, _)| alert.clone()))
+        .collect();
+    assert_eq!(imported.len(), 4, "{imported:?}");
+
+    let dir = scratch_copy(&package, "import-cover");
+    let (code, _, stderr) = run(bin().args(["import", "--write", "--split"]).arg(&dir), b"");
+    assert_eq!(code, 0, "{stderr}");
+    let (code, rendered, stderr) = run(bin().arg("render").arg(&dir), b"");
+    assert_eq!(code, 0, "{stderr}");
+    let covered = generated_coverage(&rendered);
+    let mut checked = 0;
+    for old in plan.alerts.iter().filter(|a| imported.contains(&a.id())) {
+        for object in &old.covers {
+            let hit = covered.iter().any(|(provider, kind, ns, name)| {
+                *provider == old.provider
+                    && *kind == object.kind
+                    && *ns == object.namespace
+                    && *name == object.name
+            });
+            assert!(
+                hit,
+                "{object} of Alert {} is not covered:\n{rendered}",
+                old.id()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 7, "only {checked} objects checked");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn check_after_import_reports_the_overlap_of_old_and_new_alerts() {
+    let package =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/130-import-text/package");
+    let dir = scratch_copy(&package, "import-overlap");
+    assert_eq!(run(bin().args(["import", "--write"]).arg(&dir), b"").0, 0);
+    let (code, _, stderr) = run(bin().args(["render", "--write"]).arg(&dir), b"");
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = run(bin().arg("check").arg(&dir), b"");
+    assert_eq!(code, 1, "{stderr}");
+    for pair in [
+        "Alerts billing/billing-slack and billing/billing-slack-new",
+        "storefront/storefront and storefront/storefront-new",
+    ] {
+        assert!(stderr.contains(pair), "no overlap {pair} in:\n{stderr}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

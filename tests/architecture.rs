@@ -18,6 +18,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("function", 7),
     ("package", 7),
     ("init", 8),
+    ("import", 8),
 ];
 
 fn layer(module: &str) -> Option<u8> {

@@ -186,3 +186,35 @@ fn init_kpt_adds_the_function_that_kpt_fn_render_then_runs() {
     assert!(generated.contains("kind: Alert\n"), "{generated}");
     assert!(generated.contains("name: billing-api\n"), "{generated}");
 }
+
+/// `import -` on a real repository's built overlay (home-ops' o11y namespace, whose two
+/// hand-written Alerts come from a shared component): its appliers carry no app label, so
+/// nothing is imported, and each Alert says which objects it covers and why it stays.
+#[test]
+fn import_reads_a_built_overlay_of_a_real_repository_and_says_why_it_stays() {
+    require("kubectl");
+    let overlay = crate::support::fixtures().join("corpus/home-ops/kubernetes/apps/o11y");
+    let mut build = Command::new("kubectl");
+    build.arg("kustomize").arg(&overlay);
+    let built = run(&mut build, b"").ok("kubectl kustomize home-ops o11y");
+    let mut cmd = Command::new(common::function_bin());
+    cmd.args(["import", "-"]);
+    let out = run(&mut cmd, built.stdout.as_bytes()).ok("import -");
+    assert!(
+        out.stdout.starts_with("not imported (kept as they are):\n"),
+        "{}",
+        out.stdout
+    );
+    for alert in [
+        "Alert o11y/alertmanager (stdin:",
+        "Alert o11y/github-status (stdin:",
+    ] {
+        assert!(out.stdout.contains(alert), "{}", out.stdout);
+    }
+    assert!(
+        out.stdout
+            .contains("covers objects of no app: Kustomization o11y/blackbox-exporter-lan"),
+        "{}",
+        out.stdout
+    );
+}

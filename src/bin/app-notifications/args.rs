@@ -91,6 +91,9 @@ pub enum Command {
     /// Scaffold one AppNotifications per app of a repository and wire it into the overlays
     /// that build the app (kustomization transformers, or the Kptfile with --kpt).
     Init(Box<crate::init::InitArgs>),
+    /// Propose AppNotifications configs that reproduce the hand-written Alerts of a package,
+    /// with what the new Alerts add and what cannot be imported; --write writes them.
+    Import(crate::import::ImportArgs),
     /// Print the schema of the AppNotifications config.
     Schema {
         #[arg(long, value_enum, default_value_t = SchemaFormat::JsonSchema)]

@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod import;
 mod init;
 mod io;
 mod package;
@@ -99,6 +100,7 @@ fn run() -> Result<i32> {
             print_stdout(&format!("{}\n", serde_json::to_string_pretty(&schema)?))?;
             Ok(exit::OK)
         }
+        Some(Command::Import(args)) => import::run(args, &cli.app_label, &limits),
         Some(Command::Init(args)) => init::run(*args, &cli.app_label, &limits),
         Some(Command::Render {
             config,
