@@ -16,6 +16,7 @@
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 mod audit;
+pub mod check_format;
 pub mod config;
 mod flux;
 mod function;

@@ -197,3 +197,45 @@ fn check_after_import_reports_the_overlap_of_old_and_new_alerts() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn completions_know_every_command_and_bash_loads_them() {
+    for shell in ["bash", "zsh", "fish"] {
+        let (code, script, stderr) = run(bin().args(["completions", shell]), b"");
+        assert_eq!(code, 0, "{stderr}");
+        for command in ["render", "check", "init", "import", "completions", "man"] {
+            assert!(
+                script.contains(command),
+                "{shell} completions lack {command}"
+            );
+        }
+    }
+    let (_, script, _) = run(bin().args(["completions", "bash"]), b"");
+    let (code, out, err) = run(
+        std::process::Command::new("bash")
+            .args(["-c", "source /dev/stdin; complete -p app-notifications"]),
+        script.as_bytes(),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("app-notifications"), "{out}");
+    let (code, _, err) = run(bin().args(["completions", "powershell"]), b"");
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn the_man_page_has_a_section_per_command() {
+    let (code, page, stderr) = run(bin().arg("man"), b"");
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        page.starts_with(".ie ") || page.starts_with(".TH "),
+        "{page}"
+    );
+    for command in ["render", "check", "report", "init", "import", "schema"] {
+        assert!(
+            page.contains(&format!(
+                ".TH app-notifications 1  \"app-notifications-{command} \""
+            )),
+            "no page for {command}"
+        );
+    }
+}

@@ -15,6 +15,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("generate", 4),
     ("audit", 5),
     ("report", 6),
+    ("check_format", 6),
     ("function", 7),
     ("package", 7),
     ("init", 8),
