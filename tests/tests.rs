@@ -15,6 +15,7 @@ mod support;
 mod adopt;
 mod architecture;
 mod audit;
+mod ci_files;
 mod cli;
 mod config;
 mod corpus_coverage;
