@@ -16,10 +16,10 @@ Examples:
   app-notifications import tests/golden/130-import-text/package
 
   # A built overlay, as CI has it after kubectl kustomize (nothing can be written then)
-  kubectl kustomize tests/golden/130-import-text/package | app-notifications import -
+  kubectl kustomize tests/fixtures/corpus/home-ops/kubernetes/apps/o11y | app-notifications import -
 
   # Write the configs next to the apps (the old Alerts stay; the output lists what to remove)
-  app-notifications import --write tests/golden/130-import-text/package
+  cp -r tests/golden/130-import-text/package /tmp/shop && app-notifications import --write /tmp/shop
 
 Then `app-notifications render --write` and `app-notifications check` show the new Alerts and
 any overlap with the old ones that are left.";
