@@ -239,3 +239,48 @@ fn the_man_page_has_a_section_per_command() {
         );
     }
 }
+
+#[test]
+fn init_labels_several_objects_of_one_file_in_any_order_and_each_once() {
+    let dir = std::env::temp_dir().join(format!("an-adopt-label-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("base")).unwrap();
+    std::fs::create_dir_all(dir.join("prod")).unwrap();
+    let release = |name: &str| {
+        format!(
+            "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: {name} \
+             # {name}\n  namespace: web\nspec:\n  interval: 5m\n  chartRef: {{kind: OCIRepository, \
+             name: {name}}}\n"
+        )
+    };
+    let text = format!("{}---\n{}", release("a"), release("b"));
+    std::fs::write(dir.join("base/releases.yaml"), &text).unwrap();
+    std::fs::write(
+        dir.join("base/kustomization.yaml"),
+        "resources: [releases.yaml]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("prod/kustomization.yaml"),
+        "resources: [../base]\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run(
+        bin()
+            .args(["init", "--app", "web", "--provider", "slack"])
+            .args(["--label", "HelmRelease/b", "--label", "HelmRelease/a"])
+            .args(["--label", "HelmRelease/web/b"])
+            .arg(&dir),
+        b"",
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let labelled = std::fs::read_to_string(dir.join("base/releases.yaml")).unwrap();
+    let label = "  labels:\n    app.kubernetes.io/name: web\n";
+    assert_eq!(labelled.matches(label).count(), 2, "{labelled}");
+    assert_eq!(
+        labelled.replace(label, ""),
+        text,
+        "more than the labels changed"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -274,6 +274,9 @@ impl<'r, 'l: 'r> Run<'r, 'l> {
                 "--label needs --app: it labels objects with the app's name".into(),
             ));
         };
+        // Patches of each file, against its text as read: items never overlap, so they all
+        // apply at once.
+        let mut pending: BTreeMap<String, Vec<TextPatch>> = BTreeMap::new();
         for wanted in &self.options.label {
             let parts: Vec<&str> = wanted.split('/').collect();
             let (kind, namespace, name) = match parts.as_slice() {
@@ -305,7 +308,10 @@ impl<'r, 'l: 'r> Run<'r, 'l> {
                 )));
             }
             for item in found {
-                labelled.insert(item.index);
+                // Named twice (`--label HelmRelease/a --label HelmRelease/ns/a`): labelled once.
+                if !labelled.insert(item.index) {
+                    continue;
+                }
                 let path = path_of(item).to_string();
                 if self.label_of(item, &self.options.app_label) == Some(app.as_str()) {
                     self.plan.notes.push(format!(
@@ -315,7 +321,7 @@ impl<'r, 'l: 'r> Run<'r, 'l> {
                     ));
                     continue;
                 }
-                self.patch_item(item, &path, &app)?;
+                self.patch_item(item, &path, &app, &mut pending)?;
                 self.plan.notes.push(format!(
                     "labelled {} {}={app} in {path}",
                     describe(item),
@@ -323,30 +329,25 @@ impl<'r, 'l: 'r> Run<'r, 'l> {
                 ));
             }
         }
+        for (path, patches) in pending {
+            let text = self.texts.get(&path).cloned().unwrap_or_default();
+            self.texts.insert(path, edit::apply(&text, &patches));
+        }
         Ok(labelled)
     }
 
-    /// Sets the app label on `item`, editing its document inside the current text of its file.
-    fn patch_item(&mut self, item: &Item<'_>, path: &str, app: &str) -> Result<(), InitError> {
-        let current = self.texts.get(path).cloned().unwrap_or_default();
-        let original = self
-            .package
-            .files
-            .iter()
-            .find(|f| f.path == path)
-            .map(|f| f.text.as_str())
-            .unwrap_or_default();
-        // The item's document stands alone: edit it as a text of its own and shift the patches
-        // to where it sits. Earlier edits of this file only ever come before other items, so
-        // the offset is the item's own plus what they added before it.
+    /// The patches that set the app label on `item`, in its file's text as read.
+    fn patch_item(
+        &self,
+        item: &Item<'_>,
+        path: &str,
+        app: &str,
+        pending: &mut BTreeMap<String, Vec<TextPatch>>,
+    ) -> Result<(), InitError> {
+        // The item's document stands alone: edit it as a text of its own, and shift the
+        // patches to where it sits in the file as read.
         let document = item.document_text();
-        let start = item.region.end - document.len();
-        let shift = current.len() as isize - original.len() as isize;
-        let at = if original[..start] == current[..start] {
-            start
-        } else {
-            (start as isize + shift) as usize
-        };
+        let at = item.region.end - document.len();
         let keys = [
             Segment::Key("metadata".into()),
             Segment::Key("labels".into()),
@@ -367,15 +368,13 @@ impl<'r, 'l: 'r> Run<'r, 'l> {
                 self.options.app_label
             ))
         })?;
-        let shifted: Vec<TextPatch> = patches
-            .into_iter()
-            .map(|p| TextPatch {
+        pending
+            .entry(path.to_string())
+            .or_default()
+            .extend(patches.into_iter().map(|p| TextPatch {
                 range: p.range.start + at..p.range.end + at,
                 text: p.text,
-            })
-            .collect();
-        self.texts
-            .insert(path.to_string(), edit::apply(&current, &shifted));
+            }));
         Ok(())
     }
 
