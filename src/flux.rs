@@ -10,6 +10,16 @@ pub const KUSTOMIZE_GROUP: &str = "kustomize.toolkit.fluxcd.io";
 pub const HELM_GROUP: &str = "helm.toolkit.fluxcd.io";
 pub const SOURCE_GROUP: &str = "source.toolkit.fluxcd.io";
 pub const SOURCE_EXTENSIONS_GROUP: &str = "source.extensions.fluxcd.io";
+/// The Flux Operator's API group (FluxInstance, ResourceSet, ResourceSetInputProvider).
+pub const OPERATOR_GROUP: &str = "fluxcd.controlplane.io";
+
+/// Every applier kind a config may list: Flux's own, then the Flux Operator's (opt-in).
+pub const APPLIER_KINDS: &[&str] = &[
+    "Kustomization",
+    "HelmRelease",
+    "FluxInstance",
+    "ResourceSet",
+];
 
 /// The fields in which appliers name their sources.
 pub const SOURCE_REFERENCES: &[ReferenceField] = &[
@@ -36,6 +46,16 @@ pub fn applier_group(kind: &str) -> Option<&'static str> {
     match kind {
         "Kustomization" => Some(KUSTOMIZE_GROUP),
         "HelmRelease" => Some(HELM_GROUP),
+        _ => None,
+    }
+}
+
+/// The API group of a Flux Operator kind that applies objects and emits events through
+/// fluxcd/pkg's recorder (docs/flux.md, "Flux Operator"). Only clusters whose Alert CRD the
+/// operator patched accept these kinds in `eventSources`.
+pub fn operator_applier_group(kind: &str) -> Option<&'static str> {
+    match kind {
+        "FluxInstance" | "ResourceSet" => Some(OPERATOR_GROUP),
         _ => None,
     }
 }

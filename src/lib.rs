@@ -16,10 +16,13 @@
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 mod audit;
+pub mod check_format;
 pub mod config;
 mod flux;
 mod function;
 mod generate;
+pub mod import;
+pub mod init;
 pub mod limits;
 mod package;
 mod reach;

@@ -16,8 +16,11 @@ const LAYERS: &[(&str, u8)] = &[
     ("generate", 4),
     ("audit", 5),
     ("report", 6),
+    ("check_format", 6),
     ("function", 7),
     ("package", 7),
+    ("init", 8),
+    ("import", 8),
 ];
 
 fn layer(module: &str) -> Option<u8> {

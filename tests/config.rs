@@ -432,7 +432,7 @@ fn enums_of_every_spec_field_are_checked() {
             "spec.sources: invalid value `own`; did you mean `owned`? (hint: valid values: `none`, `owned`, `referenced`)",
             "spec.eventSources: invalid value `label` (hint: valid values: `names`, `selector`, `hybrid`)",
             "spec.placement.mode: invalid value `per-namespace`; did you mean `perNamespace`? (hint: valid values: `single`, `perNamespace`)",
-            "spec.appliers[0]: invalid value `Kustomisation`; did you mean `Kustomization`? (hint: valid values: `Kustomization`, `HelmRelease`)",
+            "spec.appliers[0]: invalid value `Kustomisation`; did you mean `Kustomization`? (hint: valid values: `Kustomization`, `HelmRelease`, `FluxInstance`, `ResourceSet`)",
         ],
     );
 }
@@ -502,7 +502,7 @@ fn at_least_one_route() {
 fn at_least_one_applier_kind() {
     assert_errors(
         with(&[("/spec/appliers", json!([]))]),
-        &["spec.appliers: must list at least one applier kind (hint: valid values: `Kustomization`, `HelmRelease`)"],
+        &["spec.appliers: must list at least one applier kind (hint: valid values: `Kustomization`, `HelmRelease`, and the Flux Operator's `FluxInstance`, `ResourceSet`)"],
     );
 }
 

@@ -950,3 +950,23 @@ fn environment_label_values_never_make_invalid_alert_names() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The Alert of an app with Flux Operator appliers is admitted by an Alert CRD the operator
+/// patched and rejected by plain Flux's, which is what the config's warning says.
+#[test]
+fn operator_kinds_pass_only_the_crd_the_flux_operator_patches() {
+    let package = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden/16-appliers-flux-operator-kinds/package");
+    let out = run(bin().arg("render").arg(&package), b"");
+    assert_eq!(out.0, 0, "{}", out.2);
+    assert!(out.1.contains("kind: FluxInstance") && out.1.contains("kind: ResourceSet"));
+    let patched = validate_crd(&out.1, &["--flux-operator"]);
+    assert_eq!(patched.exit, 0, "{}", patched.stderr);
+    assert_eq!(patched.count("Alert"), 1);
+    let plain = validate_crd(&out.1, &[]);
+    assert_eq!(plain.exit, 1, "{}", plain.stderr);
+    for index in [0, 2] {
+        let expected = format!("spec.eventSources[{index}].kind: '");
+        assert!(plain.stderr.contains(&expected), "{}", plain.stderr);
+    }
+}

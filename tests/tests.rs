@@ -5,15 +5,19 @@
 //! - engine, errors, properties, invariants, fuzz_regressions: the function's guarantees;
 //! - config, yaml_emit, crd: the config API, the emitter, validation against Flux's CRDs;
 //! - cli, audit: the command line, `check` and `report`;
+//! - adopt, ci_files: `init`, `import`, `check --format`, completions and the man page; the
+//!   action, the pre-commit hooks, the release workflow and the CI examples;
 //! - corpus_coverage: the real repositories in `tests/fixtures/corpus`;
-//! - e2e: through kubectl kustomize, kpt and the container image;
+//! - e2e: through kubectl kustomize, kpt and the container image (`init` on a real repository);
 //! - wasm_differential, playground: the WebAssembly builds against the native binary, and the
 //!   browser playground in Chromium.
 
 mod support;
 
+mod adopt;
 mod architecture;
 mod audit;
+mod ci_files;
 mod cli;
 mod config;
 mod corpus_coverage;

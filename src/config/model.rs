@@ -155,6 +155,13 @@ pub enum ApplierKind {
     Kustomization,
     /// `helm.toolkit.fluxcd.io` HelmRelease.
     HelmRelease,
+    /// `fluxcd.controlplane.io` FluxInstance (Flux Operator). Opt-in: only clusters whose Flux
+    /// the Flux Operator installed, with notification-controller among its components, accept
+    /// this kind in an Alert.
+    FluxInstance,
+    /// `fluxcd.controlplane.io` ResourceSet (Flux Operator v0.19.0 or later). Opt-in, as
+    /// FluxInstance.
+    ResourceSet,
 }
 
 impl ApplierKind {
@@ -163,7 +170,14 @@ impl ApplierKind {
         match self {
             ApplierKind::Kustomization => "Kustomization",
             ApplierKind::HelmRelease => "HelmRelease",
+            ApplierKind::FluxInstance => "FluxInstance",
+            ApplierKind::ResourceSet => "ResourceSet",
         }
+    }
+
+    /// A Flux Operator kind (`fluxcd.controlplane.io`), which plain Flux's Alert CRD rejects.
+    pub fn is_operator_kind(self) -> bool {
+        matches!(self, ApplierKind::FluxInstance | ApplierKind::ResourceSet)
     }
 }
 

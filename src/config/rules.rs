@@ -243,8 +243,28 @@ fn check_appliers(appliers: Option<&Value>, report: &mut Report) {
             );
         }
         seen.push(kind);
+        if OPERATOR_KINDS.contains(&kind) {
+            report.warn(
+                Problem::new(format!(
+                    "`{kind}` is a Flux Operator kind: only clusters whose Flux the Flux Operator \
+                     installed, with notification-controller among the FluxInstance's \
+                     components{}, accept an Alert naming it; a cluster installed with plain \
+                     `flux install` rejects the whole Alert",
+                    if kind == "ResourceSet" {
+                        " (flux-operator v0.19.0 or later)"
+                    } else {
+                        " (flux-operator v0.13.0 or later)"
+                    }
+                ))
+                .hint("the operator patches the Alert CRD's eventSources kind enum; list this kind only for such clusters")
+                .at(&index("spec.appliers", i)),
+            );
+        }
     }
 }
+
+/// Kinds of `spec.appliers` that only Flux Operator clusters accept in an Alert.
+const OPERATOR_KINDS: &[&str] = &["FluxInstance", "ResourceSet"];
 
 /// Checks route entries (base when `base_routes` is `None`, else an environment's); returns
 /// the route names in order.

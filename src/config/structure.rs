@@ -389,7 +389,7 @@ fn too_few_items(def: Option<&str>, path: &str, min: u64) -> ConfigError {
         Some("Spec") if path.ends_with("alerts") => ConfigError::new(path, "must list at least one route")
             .with_hint("one Alert is generated per app instance and route, e.g. `alerts: [{name: default, providerRef: slack}]`"),
         Some("Spec") if path.ends_with("appliers") => ConfigError::new(path, "must list at least one applier kind")
-            .with_hint("valid values: `Kustomization`, `HelmRelease`"),
+            .with_hint("valid values: `Kustomization`, `HelmRelease`, and the Flux Operator's `FluxInstance`, `ResourceSet`"),
         _ => ConfigError::new(path, format!("must list at least {min} item(s)")),
     }
 }

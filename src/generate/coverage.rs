@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use super::inventory::{is_applier, is_source};
 use super::objects::EventSource;
 use crate::config::{AppNotifications, EventSources, LabelSelector, PlacementMode, Sources};
-use crate::flux::{is_source_kind, CHART_SOURCE_REFERENCE};
+use crate::flux::{is_source_kind, APPLIER_KINDS, CHART_SOURCE_REFERENCE};
 use crate::resource_list::{qualified, Item};
 use crate::results::KrmResult;
 
@@ -46,7 +46,7 @@ impl<'l> FluxItems<'l> {
     pub fn of(items: &[&'l Item<'l>]) -> Self {
         let mut out = FluxItems::default();
         for &item in items {
-            let applier = is_applier(&item.fields, &["Kustomization", "HelmRelease"]);
+            let applier = is_applier(&item.fields, APPLIER_KINDS);
             if !applier && !is_source(&item.fields) {
                 continue;
             }

@@ -2,7 +2,10 @@
 //! Providers already present, configs, and objects an earlier run generated.
 
 use crate::config;
-use crate::flux::{self, applier_group, is_source_group, is_source_kind, NOTIFICATION_GROUP};
+use crate::flux::{
+    self, applier_group, is_source_group, is_source_kind, operator_applier_group,
+    NOTIFICATION_GROUP,
+};
 use crate::limits::Limits;
 use crate::resource_list::{Item, ItemFields, ReadSpec, Reader};
 
@@ -25,7 +28,9 @@ pub const ENVIRONMENT_LABEL: &str = "app-notifications.dev/environment";
 
 /// Whether an item is a Flux applier of one of `kinds`.
 pub fn is_applier(fields: &ItemFields<'_>, kinds: &[&str]) -> bool {
-    kinds.contains(&fields.kind.as_ref()) && applier_group(&fields.kind) == Some(fields.group())
+    kinds.contains(&fields.kind.as_ref())
+        && (applier_group(&fields.kind).or_else(|| operator_applier_group(&fields.kind))
+            == Some(fields.group()))
 }
 
 /// Flux source kinds an Alert can name (the Alert CRD's eventSources kind enum, less the

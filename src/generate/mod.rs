@@ -22,7 +22,10 @@ use crate::resource_list::{qualified, Edits, Item, ItemPatch, ItemsContainer, Re
 use crate::results::{has_errors, KrmResult};
 use configs::Config;
 use coverage::{Covered, Group};
-pub use inventory::{generated_by, is_notification, is_provider, reader, GENERATED_BY, READ_SPEC};
+pub use inventory::{
+    generated_by, is_notification, is_provider, is_source as is_source_item, reader, GENERATED_BY,
+    READ_SPEC,
+};
 use objects::{AlertSpec, EventSource};
 pub use output::Generated;
 

@@ -2,5 +2,6 @@
 
 mod common;
 mod image;
+mod init;
 mod kpt;
 mod kustomize;

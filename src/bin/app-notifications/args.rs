@@ -71,6 +71,10 @@ pub enum Command {
         /// package.
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
+        /// How to show the findings: lines on stderr, GitHub workflow annotations, or
+        /// Markdown (a pull request comment, a job summary).
+        #[arg(long, value_enum, default_value_t)]
+        format: crate::check_format::CheckFormat,
         /// Package directories or files.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
@@ -88,6 +92,21 @@ pub enum Command {
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
+    /// Scaffold one AppNotifications per app of a repository and wire it into the overlays
+    /// that build the app (kustomization transformers, or the Kptfile with --kpt).
+    Init(Box<crate::init::InitArgs>),
+    /// Propose AppNotifications configs that reproduce the hand-written Alerts of a package,
+    /// with what the new Alerts add and what cannot be imported; --write writes them.
+    Import(crate::import::ImportArgs),
+    /// Print a shell completion script (bash, zsh or fish).
+    #[command(after_help = crate::completions::COMPLETIONS_EXAMPLES)]
+    Completions {
+        #[arg(value_enum)]
+        shell: crate::completions::Shell,
+    },
+    /// Print the man page (roff), every command included.
+    #[command(after_help = crate::completions::MAN_EXAMPLES)]
+    Man,
     /// Print the schema of the AppNotifications config.
     Schema {
         #[arg(long, value_enum, default_value_t = SchemaFormat::JsonSchema)]

@@ -3,6 +3,10 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod check_format;
+mod completions;
+mod import;
+mod init;
 mod io;
 mod package;
 
@@ -76,9 +80,16 @@ fn run() -> Result<i32> {
                 &cli.app_label,
             ))
         }
-        Some(Command::Check { config, paths }) => {
-            package::audit_packages(config.as_deref(), &paths, &limits, &cli.app_label, None)
-        }
+        Some(Command::Check {
+            config,
+            format: check_format::CheckFormat::Text,
+            paths,
+        }) => package::audit_packages(config.as_deref(), &paths, &limits, &cli.app_label, None),
+        Some(Command::Check {
+            config,
+            format,
+            paths,
+        }) => check_format::run(format, config.as_deref(), &paths, &limits, &cli.app_label),
         Some(Command::Report {
             format,
             config,
@@ -98,6 +109,10 @@ fn run() -> Result<i32> {
             print_stdout(&format!("{}\n", serde_json::to_string_pretty(&schema)?))?;
             Ok(exit::OK)
         }
+        Some(Command::Completions { shell }) => completions::completions(shell),
+        Some(Command::Man) => completions::man(),
+        Some(Command::Import(args)) => import::run(args, &cli.app_label, &limits),
+        Some(Command::Init(args)) => init::run(*args, &cli.app_label, &limits),
         Some(Command::Render {
             config,
             write,

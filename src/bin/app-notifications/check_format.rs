@@ -1,0 +1,78 @@
+//! `check --format github|markdown`: check's results as GitHub workflow annotations or a
+//! Markdown summary (the formatting is `app_notifications::check_format`).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use app_notifications::report::{self, Format};
+use app_notifications::results::{self, has_errors};
+use app_notifications::{check_format, exit, Limits};
+use clap::ValueEnum;
+
+use crate::io::print_stdout;
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum CheckFormat {
+    /// One line per finding on stderr.
+    #[default]
+    Text,
+    /// GitHub workflow commands on stdout: an annotation on the file and line of each finding.
+    Github,
+    /// Markdown on stdout, for a pull request comment or a job summary: the verdict, what
+    /// changed, the findings and the coverage table.
+    Markdown,
+}
+
+pub fn run(
+    format: CheckFormat,
+    config: Option<&Path>,
+    paths: &[PathBuf],
+    limits: &Limits,
+    app_label: &str,
+) -> Result<i32> {
+    let config = config
+        .map(|path| {
+            std::fs::read_to_string(path)
+                .with_context(|| format!("reading the config {}", path.display()))
+                .map(|text| (path.display().to_string(), text))
+        })
+        .transpose()?;
+    let mut code = exit::OK;
+    let mut out = String::new();
+    for root in paths {
+        let package = app_notifications::read_package(root, limits)?;
+        let config = config
+            .as_ref()
+            .map(|(origin, text)| (text.as_str(), origin.as_str()));
+        let list = package.list(config, limits)?;
+        let mut problems = app_notifications::check_list(&list, limits, app_label);
+        results::locate(
+            &list,
+            config.map(|(text, origin)| (origin, text)),
+            &mut problems,
+            limits,
+        );
+        if has_errors(&problems) {
+            code = exit::FUNCTION_ERROR;
+        }
+        let shown = root.display().to_string();
+        let base = app_notifications::package_root(root).display().to_string();
+        let verbatim = config.map(|(_, origin)| origin);
+        match format {
+            CheckFormat::Github => out.push_str(&check_format::github(&problems, &base, verbatim)),
+            CheckFormat::Markdown | CheckFormat::Text => {
+                let coverage = report::report_list(&list, Format::Markdown, app_label, limits).ok();
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                out.push_str(&check_format::markdown(
+                    &shown,
+                    &problems,
+                    coverage.as_deref(),
+                ));
+            }
+        }
+    }
+    print_stdout(&out)?;
+    Ok(code)
+}
