@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use super::syntax::{self, Mark};
+
 /// A position in the input, 1-based like editors show it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Location {
@@ -19,6 +21,13 @@ pub enum ReadErrorKind {
     },
     InvalidUtf8,
     Syntax {
+        message: String,
+    },
+    /// A `[` or `{` still open where the parser stopped, on a later line: the error's location
+    /// is the bracket; `stopped` and `message` are where the parser gave up, and why.
+    Unclosed {
+        bracket: char,
+        stopped: Location,
         message: String,
     },
     TooDeep {
@@ -52,6 +61,8 @@ pub struct ReadError {
     pub location: Option<Location>,
     /// What the input is called in messages: `stdin`, or a file name.
     pub origin: String,
+    /// The lines shown under a syntax error, with a caret at each position.
+    pub excerpt: Vec<Mark>,
 }
 
 impl ReadError {
@@ -60,7 +71,22 @@ impl ReadError {
             kind,
             location,
             origin: origin.to_string(),
+            excerpt: Vec::new(),
         }
+    }
+
+    /// Adds the lines of `src` a syntax error points at (nothing for other errors).
+    pub(super) fn with_excerpt(mut self, src: &str) -> Self {
+        let marks = match (&self.kind, self.location) {
+            (ReadErrorKind::Unclosed { stopped, .. }, Some(at)) => vec![
+                syntax::mark(src, at, None),
+                syntax::mark(src, *stopped, Some("the parser stopped here")),
+            ],
+            (ReadErrorKind::Syntax { .. }, Some(at)) => vec![syntax::mark(src, at, None)],
+            _ => Vec::new(),
+        };
+        self.excerpt = marks.into_iter().flatten().collect();
+        self
     }
 
     /// The fix to suggest, separate from what went wrong.
@@ -72,7 +98,8 @@ impl ReadError {
             }
             ReadErrorKind::TooLarge { .. } => "raise the limit with --max-input-bytes",
             ReadErrorKind::InvalidUtf8 => "YAML must be UTF-8; re-encode the file",
-            ReadErrorKind::Syntax { .. } => "fix the YAML at that position",
+            ReadErrorKind::Syntax { message } => syntax::hint(message),
+            ReadErrorKind::Unclosed { bracket, .. } => syntax::unclosed_hint(*bracket),
             ReadErrorKind::TooDeep { .. } => "flatten the document or raise --max-depth",
             ReadErrorKind::NotAResourceList { .. } => {
                 "the KRM protocol sends one ResourceList document; to run as a kustomize \
@@ -108,6 +135,16 @@ impl fmt::Display for ReadError {
             }
             ReadErrorKind::InvalidUtf8 => f.write_str("invalid UTF-8")?,
             ReadErrorKind::Syntax { message } => write!(f, "invalid YAML: {message}")?,
+            ReadErrorKind::Unclosed {
+                bracket,
+                stopped,
+                message,
+            } => write!(
+                f,
+                "invalid YAML: this `{bracket}` is never closed; the parser stopped at {}:{}: \
+                 {message}",
+                stopped.line, stopped.column
+            )?,
             ReadErrorKind::TooDeep { limit } => write!(f, "nesting is deeper than {limit} levels")?,
             ReadErrorKind::NotAResourceList { found } => write!(f, "not a ResourceList: {found}")?,
             ReadErrorKind::MultipleDocuments => {
@@ -125,7 +162,11 @@ impl fmt::Display for ReadError {
                 write!(f, "the key `{key}` appears twice in the ResourceList")?
             }
         }
-        write!(f, " (hint: {})", self.hint())
+        write!(f, " (hint: {})", self.hint())?;
+        for mark in &self.excerpt {
+            write!(f, "\n{}", mark.render())?;
+        }
+        Ok(())
     }
 }
 

@@ -19,7 +19,8 @@ use super::layout::{
     tokens_between,
 };
 use super::reader::{ReadSpec, Reader};
-use super::{Envelope, Item, ItemsContainer, Layout, Notation, ResourceList, RootInsert};
+use super::syntax;
+use super::{Envelope, Item, ItemsContainer, Layout, NodeText, Notation, ResourceList, RootInsert};
 use crate::limits::Limits;
 use crate::yaml::tree::{Node, Scalar};
 
@@ -168,6 +169,7 @@ pub(super) fn stream<'a>(
         items,
         container: ItemsContainer::Stream { end },
         function_config: None,
+        function_config_text: None,
         results: None,
         root_insert: RootInsert::Block {
             at: source.len(),
@@ -497,19 +499,37 @@ impl<'a> Events<'a> {
 
     fn scan_error(&self, err: ScanError) -> ReadError {
         let marker = err.marker();
-        let location = Some(Location {
-            line: marker.line(),
-            column: marker.col() + 1,
-        });
         let message = err.info();
-        let kind = if message.contains("nesting") || message.contains("recursion limit") {
-            ReadErrorKind::TooDeep {
+        let location = syntax::tab_column(self.src, marker.line(), &message).map_or(
+            Location {
+                line: marker.line(),
+                column: marker.col() + 1,
+            },
+            |column| Location {
+                line: marker.line(),
+                column,
+            },
+        );
+        if message.contains("nesting") || message.contains("recursion limit") {
+            let kind = ReadErrorKind::TooDeep {
                 limit: self.max_depth,
-            }
-        } else {
-            ReadErrorKind::Syntax { message }
+            };
+            return ReadError::new(kind, Some(location), &self.origin);
+        }
+        // The parser stops where it cannot go on; a bracket left open lines above is where
+        // the user went wrong.
+        let (kind, location) = match syntax::unclosed_before(self.src, location, self.max_depth) {
+            Some(unclosed) => (
+                ReadErrorKind::Unclosed {
+                    bracket: unclosed.bracket,
+                    stopped: location,
+                    message,
+                },
+                unclosed.at,
+            ),
+            None => (ReadErrorKind::Syntax { message }, location),
         };
-        ReadError::new(kind, location, &self.origin)
+        ReadError::new(kind, Some(location), &self.origin).with_excerpt(self.src)
     }
 
     fn error_at(&self, kind: ReadErrorKind, span: &Span) -> ReadError {
@@ -521,6 +541,7 @@ impl<'a> Events<'a> {
             }),
             &self.origin,
         )
+        .with_excerpt(self.src)
     }
 
     fn expect_stream_start(&mut self) -> Result<(), ReadError> {
@@ -931,6 +952,7 @@ struct ListReader<'a> {
     item_col: usize,
     indent_sequences: bool,
     function_config: Option<Rc<Node<'a>>>,
+    function_config_text: Option<NodeText>,
     results: Option<std::ops::Range<usize>>,
     root_insert: RootInsert,
     key_col: usize,
@@ -951,6 +973,7 @@ impl<'a> ListReader<'a> {
             item_col: 0,
             indent_sequences: false,
             function_config: None,
+            function_config_text: None,
             results: None,
             root_insert: RootInsert::Block { at: 0, key_col: 0 },
             key_col: 0,
@@ -1043,7 +1066,14 @@ impl<'a> ListReader<'a> {
                 }
                 "kind" => self.kind = events.capture(value)?.scalar_text().map(Into::into),
                 "items" => self.read_items(events, value, key_end)?,
-                "functionConfig" => self.function_config = Some(events.capture(value)?),
+                "functionConfig" => {
+                    let text = self.node_text(&value);
+                    self.function_config = Some(events.capture(value)?);
+                    self.function_config_text = text.map(|(start, line)| NodeText {
+                        region: start..events.content_end(),
+                        line,
+                    });
+                }
                 "results" => {
                     let value_start = value.1.start;
                     events.skip(value)?;
@@ -1212,6 +1242,28 @@ impl<'a> ListReader<'a> {
         Ok(())
     }
 
+    /// Where the node that `first` starts can be read on its own, and its line: a block node
+    /// from the start of its first line (if nothing but indentation precedes it there), a flow
+    /// node or scalar from itself. Kept for messages only, so it costs nothing else.
+    fn node_text(&self, first: &Ev<'a>) -> Option<(usize, usize)> {
+        let (event, span) = first;
+        let block = matches!(
+            event,
+            Event::MappingStart(StructureStyle::Block, ..)
+                | Event::SequenceStart(StructureStyle::Block, ..)
+        );
+        let start = if block {
+            let start = line_start(self.src, span.start);
+            self.src[start..span.start]
+                .bytes()
+                .all(|b| b == b' ')
+                .then_some(start)?
+        } else {
+            span.start
+        };
+        Some((start, span.line as usize))
+    }
+
     fn finish(self, source: &'a str, origin: &str) -> Result<ResourceList<'a>, ReadError> {
         let kind = self.kind.as_deref().unwrap_or("");
         let api_version = self.api_version.as_deref().unwrap_or("");
@@ -1251,6 +1303,7 @@ impl<'a> ListReader<'a> {
             items: self.items,
             container: self.container,
             function_config: self.function_config,
+            function_config_text: self.function_config_text,
             results: self.results,
             root_insert: self.root_insert,
         })
