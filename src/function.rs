@@ -63,12 +63,16 @@ pub enum StderrResults {
 }
 
 impl StderrResults {
-    fn shows(self, severity: Severity) -> bool {
-        match severity {
-            Severity::Error => true,
-            Severity::Warning => self == StderrResults::ErrorsAndWarnings,
-            Severity::Info => false,
+    /// The least severe results written to stderr.
+    fn least(self) -> Severity {
+        match self {
+            StderrResults::Errors => Severity::Error,
+            StderrResults::ErrorsAndWarnings => Severity::Warning,
         }
+    }
+
+    fn shows(self, severity: Severity) -> bool {
+        severity <= self.least()
     }
 }
 
@@ -114,11 +118,11 @@ pub fn try_run_krm<'a>(
         Some(Mode::Check) => Mode::Check,
         _ => mode,
     };
-    // Positions in the input, for what a user looks up: errors and warnings.
+    // Positions in the input, for the results stderr shows.
     let texts = Texts {
         input: origin,
         function_config: None,
-        info: false,
+        least: stderr.least(),
     };
     let mut outcome = match mode {
         Mode::Generate => {
@@ -178,7 +182,7 @@ pub fn run_legacy_plugin<'a>(
         function_config: std::str::from_utf8(config)
             .ok()
             .map(|text| (config_origin, text)),
-        info: false,
+        least: Severity::Warning,
     };
     results::locate(&list, texts, &mut results, limits);
     // A plugin has no results channel: errors fail the build, the rest goes to stderr.

@@ -229,10 +229,10 @@ pub struct Texts<'t> {
     /// plugin's argv[1]): that text's name and the text. Otherwise a ResourceList's
     /// functionConfig is found in the input.
     pub function_config: Option<(&'t str, &'t str)>,
-    /// Whether info results are placed too. KRM mode places only the errors and warnings,
-    /// which are what a user looks up: an info per generated Alert on a large fleet would
-    /// cost a walk each.
-    pub info: bool,
+    /// The least severe results placed: positions are shown only in message lines, so KRM
+    /// mode places only what it writes to stderr (a walk per warning of a large fleet would be
+    /// work for nothing).
+    pub least: Severity,
 }
 
 /// Gives each result about an item or the functionConfig the line and column it points at:
@@ -246,7 +246,7 @@ pub fn locate(
     limits: &Limits,
 ) {
     for result in results {
-        if result.severity == Severity::Info && !texts.info {
+        if result.severity > texts.least {
             continue;
         }
         let path = parse_field_path(result.field_path.as_deref().unwrap_or_default());

@@ -21,7 +21,7 @@ use std::ops::Range;
 use std::rc::Rc;
 
 pub use compose::write_resource_list;
-pub use error::{Location, ReadError, ReadErrorKind};
+pub use error::{Location, ReadError, ReadErrorKind, UnclosedBracket};
 pub use fields::{qualified, AnnotationSlot, ItemFields, ObjectRef, Reference};
 pub use reader::{ReadSpec, Reader, ReferenceField};
 pub use splice::{Edits, ItemPatch, Splice, Spliced};

@@ -19,8 +19,8 @@ pub const LOCAL_CONFIG: &str = "config.kubernetes.io/local-config";
 pub const FUNCTION: &str = "config.kubernetes.io/function";
 /// Where kustomize read an object from, when the kustomization sets `buildMetadata:
 /// [originAnnotations]`: a small YAML mapping (`path: base/notifications.yaml`, and `repo`,
-/// `ref` for remote bases), the path relative to the kustomization being built. kustomize
-/// gives no other name for a file: its items and a plugin's config carry no path.
+/// `ref` for remote bases), the path relative to the directory `kustomize build` ran on.
+/// kustomize gives no other name for a file: its items and a plugin's config carry no path.
 pub const ORIGIN: &str = "config.kubernetes.io/origin";
 
 /// Every annotation in the orchestrator's own namespace is bookkeeping, and so are the legacy

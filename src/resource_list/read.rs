@@ -19,7 +19,6 @@ use super::layout::{
     tokens_between,
 };
 use super::reader::{ReadSpec, Reader};
-use super::syntax;
 use super::{Envelope, Item, ItemsContainer, Layout, NodeText, Notation, ResourceList, RootInsert};
 use crate::limits::Limits;
 use crate::yaml::tree::{Node, Scalar};
@@ -499,37 +498,19 @@ impl<'a> Events<'a> {
 
     fn scan_error(&self, err: ScanError) -> ReadError {
         let marker = err.marker();
+        let location = Some(Location {
+            line: marker.line(),
+            column: marker.col() + 1,
+        });
         let message = err.info();
-        let location = syntax::tab_column(self.src, marker.line(), &message).map_or(
-            Location {
-                line: marker.line(),
-                column: marker.col() + 1,
-            },
-            |column| Location {
-                line: marker.line(),
-                column,
-            },
-        );
-        if message.contains("nesting") || message.contains("recursion limit") {
-            let kind = ReadErrorKind::TooDeep {
+        let kind = if message.contains("nesting") || message.contains("recursion limit") {
+            ReadErrorKind::TooDeep {
                 limit: self.max_depth,
-            };
-            return ReadError::new(kind, Some(location), &self.origin);
-        }
-        // The parser stops where it cannot go on; a bracket left open lines above is where
-        // the user went wrong.
-        let (kind, location) = match syntax::unclosed_before(self.src, location, self.max_depth) {
-            Some(unclosed) => (
-                ReadErrorKind::Unclosed {
-                    bracket: unclosed.bracket,
-                    stopped: location,
-                    message,
-                },
-                unclosed.at,
-            ),
-            None => (ReadErrorKind::Syntax { message }, location),
+            }
+        } else {
+            ReadErrorKind::Syntax { message }
         };
-        ReadError::new(kind, Some(location), &self.origin).with_excerpt(self.src)
+        ReadError::new(kind, location, &self.origin)
     }
 
     fn error_at(&self, kind: ReadErrorKind, span: &Span) -> ReadError {
@@ -541,7 +522,6 @@ impl<'a> Events<'a> {
             }),
             &self.origin,
         )
-        .with_excerpt(self.src)
     }
 
     fn expect_stream_start(&mut self) -> Result<(), ReadError> {

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use app_notifications::report::{self, Format};
-use app_notifications::results::{self, has_errors, KrmResult, Texts};
+use app_notifications::results::{self, has_errors, KrmResult, Severity, Texts};
 use app_notifications::yaml::emit::EmitStyle;
 use app_notifications::{exit, Limits};
 
@@ -24,7 +24,7 @@ fn place(
     let texts = Texts {
         input: "",
         function_config: config.map(|(text, origin)| (origin, text)),
-        info: true,
+        least: Severity::Info,
     };
     results::locate(list, texts, results, limits);
     let base = app_notifications::package_root(root);
