@@ -7,6 +7,8 @@
 //! - cli, audit: the command line, `check` and `report`;
 //! - corpus_coverage: the real repositories in `tests/fixtures/corpus`;
 //! - e2e: through kubectl kustomize, kpt and the container image;
+//! - examples_in_docs, docs_figures: every example of `--help` and README.md runs; every
+//!   figure quoted from BENCHMARKS.md is the one there;
 //! - wasm_differential, playground: the WebAssembly builds against the native binary, and the
 //!   browser playground in Chromium.
 
@@ -18,9 +20,11 @@ mod cli;
 mod config;
 mod corpus_coverage;
 mod crd;
+mod docs_figures;
 mod e2e;
 mod engine;
 mod errors;
+mod examples_in_docs;
 mod fuzz_regressions;
 mod golden;
 mod invariants;
