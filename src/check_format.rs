@@ -3,7 +3,7 @@
 //! (what changed, every finding, the coverage table). Only formatting: the findings are
 //! `check`'s [`KrmResult`]s, already located, and the coverage table is the report's Markdown.
 
-use crate::results::{KrmResult, Severity};
+use crate::results::{FileRef, KrmResult, Position, Severity};
 
 /// The title of every annotation.
 const TITLE: &str = "app-notifications check";
@@ -28,11 +28,9 @@ pub fn github(results: &[KrmResult], root: &str, verbatim: Option<&str>) -> Stri
                 join(root, &file.path)
             };
             properties.push(format!("file={}", escape_property(&path)));
-            if let Some(line) = file.line {
-                properties.push(format!("line={line}"));
-            }
-            if let Some(column) = file.column {
-                properties.push(format!("col={column}"));
+            if let Some(at) = position_in(result, file) {
+                properties.push(format!("line={}", at.line));
+                properties.push(format!("col={}", at.column));
             }
         }
         properties.push(format!("title={}", escape_property(TITLE)));
@@ -157,12 +155,17 @@ fn is_change(result: &KrmResult) -> bool {
 /// ` — file:line` of a result, or nothing.
 fn place(result: &KrmResult) -> String {
     match &result.file {
-        Some(file) => match file.line {
-            Some(line) => format!(" — `{}:{line}`", file.path),
+        Some(file) => match position_in(result, file) {
+            Some(at) => format!(" — `{}:{}`", file.path, at.line),
             None => format!(" — `{}`", file.path),
         },
         None => String::new(),
     }
+}
+
+/// The result's position when it is in the object's own file (not in a list on stdin).
+fn position_in<'r>(result: &'r KrmResult, file: &FileRef) -> Option<&'r Position> {
+    result.position.as_ref().filter(|at| at.text == file.path)
 }
 
 /// Text that stays inside one Markdown table cell or list item.
@@ -187,8 +190,11 @@ mod tests {
         result.file = Some(FileRef {
             path: "apps/x.yaml".into(),
             index: Some(0),
-            line: Some(3),
-            column: Some(1),
+        });
+        result.position = Some(Position {
+            text: "apps/x.yaml".into(),
+            line: 3,
+            column: 1,
         });
         assert_eq!(
             github(&[result.clone()], "./repo/", None),

@@ -6,7 +6,7 @@ use crate::config::{self, Mode, APP_NAME_LABEL};
 use crate::generate::{self, reader, Generation};
 use crate::limits::Limits;
 use crate::resource_list::{Edits, ReadError, ResourceList, Splice, Spliced};
-use crate::results::{has_errors, KrmResult, Severity};
+use crate::results::{self, has_errors, KrmResult, Severity, Texts};
 use crate::yaml::tree::ExpansionBudget;
 
 /// What a run produced: stdout (the input with patches, borrowed), stderr and the exit code.
@@ -47,9 +47,44 @@ pub mod exit {
     pub const USAGE: i32 = 2;
 }
 
+/// Which results a KRM run also writes to stderr. All of them are in the output's `results`;
+/// stderr is for whoever does not read those.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StderrResults {
+    /// The errors: a failed run says why wherever its stdout goes (kustomize drops the output
+    /// of a failed function). Warnings stay in `results`, which kpt prints, together with
+    /// stderr: a warning on both would be shown twice.
+    #[default]
+    Errors,
+    /// Errors and warnings, for a host that shows no results even when the run succeeds:
+    /// kustomize, which asks for it by running container functions with
+    /// `LOG_TO_STDERR=true`.
+    ErrorsAndWarnings,
+}
+
+impl StderrResults {
+    /// The least severe results written to stderr.
+    fn least(self) -> Severity {
+        match self {
+            StderrResults::Errors => Severity::Error,
+            StderrResults::ErrorsAndWarnings => Severity::Warning,
+        }
+    }
+
+    fn shows(self, severity: Severity) -> bool {
+        severity <= self.least()
+    }
+}
+
 /// KRM mode: a ResourceList in, a ResourceList out.
 pub fn run_krm<'a>(input: &'a [u8], limits: &Limits) -> Outcome<'a> {
-    run_krm_with(input, limits, Mode::Generate, APP_NAME_LABEL)
+    run_krm_with(
+        input,
+        limits,
+        Mode::Generate,
+        APP_NAME_LABEL,
+        StderrResults::default(),
+    )
 }
 
 /// KRM mode with an explicit mode (`--check`); a functionConfig `mode: check` also selects
@@ -59,8 +94,9 @@ pub fn run_krm_with<'a>(
     limits: &Limits,
     mode: Mode,
     app_label: &str,
+    stderr: StderrResults,
 ) -> Outcome<'a> {
-    try_run_krm(input, "stdin", limits, mode, app_label)
+    try_run_krm(input, "stdin", limits, mode, app_label, stderr)
         .unwrap_or_else(|err| Outcome::failed(format!("error: {err}\n")))
 }
 
@@ -73,6 +109,7 @@ pub fn try_run_krm<'a>(
     limits: &Limits,
     mode: Mode,
     app_label: &str,
+    stderr: StderrResults,
 ) -> Result<Outcome<'a>, ReadError> {
     let reader = reader(limits);
     let text = reader.decode(input, origin)?;
@@ -81,17 +118,25 @@ pub fn try_run_krm<'a>(
         Some(Mode::Check) => Mode::Check,
         _ => mode,
     };
+    // Positions in the input, for the results stderr shows.
+    let texts = Texts {
+        input: origin,
+        function_config: None,
+        least: stderr.least(),
+    };
     let mut outcome = match mode {
         Mode::Generate => {
             let mut generation = process(&list, limits);
-            let results = std::mem::take(&mut generation.results);
-            let mut outcome = finish(&list, &mut generation.edits, results, true);
+            let mut results = std::mem::take(&mut generation.results);
+            results::locate(&list, texts, &mut results, limits);
+            let mut outcome = finish(&list, &mut generation.edits, results, true, stderr);
             outcome.generation = Some(generation);
             outcome
         }
         Mode::Check => {
-            let results = check_list(&list, limits, app_label);
-            finish(&list, &mut Edits::default(), results, true)
+            let mut results = check_list(&list, limits, app_label);
+            results::locate(&list, texts, &mut results, limits);
+            finish(&list, &mut Edits::default(), results, true, stderr)
         }
     };
     outcome.list = Some(list);
@@ -129,14 +174,51 @@ pub fn run_legacy_plugin<'a>(
     };
     list.function_config = Some(config_node);
     let mut generation = process(&list, limits);
-    let results = std::mem::take(&mut generation.results);
+    let mut results = std::mem::take(&mut generation.results);
+    // kustomize hands the plugin its config re-serialised in a temporary file, which it
+    // leaves behind when the plugin fails: positions in it can be looked up then.
+    let texts = Texts {
+        input: "stdin",
+        function_config: std::str::from_utf8(config)
+            .ok()
+            .map(|text| (config_origin, text)),
+        least: Severity::Warning,
+    };
+    results::locate(&list, texts, &mut results, limits);
     // A plugin has no results channel: errors fail the build, the rest goes to stderr.
-    let mut outcome = finish(&list, &mut generation.edits, results, false);
+    let mut outcome = finish(
+        &list,
+        &mut generation.edits,
+        results,
+        false,
+        StderrResults::ErrorsAndWarnings,
+    );
     if outcome.exit_code != exit::OK {
         outcome.stdout = Spliced::default();
     }
+    if names_only_the_temporary_config(&outcome.results, config_origin) {
+        outcome.stderr.push_str(&format!(
+            "note: kustomize hands the plugin a re-serialised copy of its config \
+             ({config_origin}); to have messages name the config's own file, add \
+             `buildMetadata: [originAnnotations]` to the kustomization\n"
+        ));
+    }
     outcome.generation = Some(generation);
     outcome
+}
+
+/// Whether a message about the plugin's config can name only kustomize's temporary copy of
+/// it (`kust-plugin-config-<digits>`, kustomize api `execplugin.go`): no origin annotation.
+fn names_only_the_temporary_config(results: &[KrmResult], config_origin: &str) -> bool {
+    let temporary = std::path::Path::new(config_origin)
+        .file_name()
+        .is_some_and(|name| name.to_string_lossy().starts_with("kust-plugin-config-"));
+    temporary
+        && results.iter().any(|r| {
+            r.severity != Severity::Info
+                && r.subject == Some(results::Subject::FunctionConfig)
+                && r.file.as_ref().is_some_and(|f| f.path == config_origin)
+        })
 }
 
 /// The mode `data.mode` of a ConfigMap functionConfig picks.
@@ -207,13 +289,14 @@ fn field_problems(list: &ResourceList<'_>) -> Vec<KrmResult> {
     results
 }
 
-/// Applies the edits (or none, on error) and sets the results; errors and warnings are also
+/// Applies the edits (or none, on error) and sets the results; those `stderr` says are also
 /// written to stderr, where kustomize and CI logs show them.
 fn finish<'a>(
     list: &ResourceList<'a>,
     edits: &mut Edits,
     results: Vec<KrmResult>,
     with_results: bool,
+    stderr: StderrResults,
 ) -> Outcome<'a> {
     let failed = has_errors(&results);
     let mut empty = Edits::default();
@@ -224,7 +307,7 @@ fn finish<'a>(
     }
     let stderr = results
         .iter()
-        .filter(|r| r.severity != Severity::Info)
+        .filter(|r| stderr.shows(r.severity))
         .map(|r| format!("{}\n", r.to_line()))
         .collect();
     Outcome {

@@ -34,6 +34,7 @@ pub mod yaml;
 pub use audit::{audit, AlertView, Audit, ObjectId, Overlap, Wildcard};
 pub use function::{
     check_list, exit, process, run_krm, run_krm_with, run_legacy_plugin, try_run_krm, Outcome,
+    StderrResults,
 };
 pub use generate::{generate, reader, Generated, Generation, READ_SPEC};
 pub use limits::Limits;

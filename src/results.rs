@@ -1,11 +1,17 @@
 //! KRM function results (`results[]` of the ResourceList), as the KRM functions spec defines
 //! them: message, severity, resourceRef, field.path, file.path/index.
+//!
+//! A result's line and column are shown in its message line (stderr), not in `results[]`: the
+//! spec's `file` has no line, and its free-form `tags` would hold a position in this run's
+//! input, which the output does not keep (generated objects appended to the items move a
+//! functionConfig that follows them), so a second run on the output would write other
+//! numbers and the function would no longer be idempotent.
 
 use serde_json::{json, Map, Value};
 
 use crate::limits::Limits;
 use crate::resource_list::locate::parse_field_path;
-use crate::resource_list::{orchestrator, Item, ResourceList};
+use crate::resource_list::{orchestrator, Envelope, Item, ResourceList};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -33,14 +39,21 @@ pub struct ResourceRef {
     pub namespace: Option<String>,
 }
 
-/// Where in the package the object lives, and where in that file the result points when it is
-/// known (the KRM `results[].file` has no line; messages show it as `path:line:column`).
+/// Where in the package the object lives: the file the orchestrator read it from, relative to
+/// the package (kpt's path annotations, or kustomize's origin annotation).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileRef {
     pub path: String,
     pub index: Option<u64>,
-    pub line: Option<usize>,
-    pub column: Option<usize>,
+}
+
+/// Where in a text the function read a result points: `text` names it as messages do
+/// (`stdin`, or a file), `line` and `column` are 1-based, the column in characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Position {
+    pub text: String,
+    pub line: usize,
+    pub column: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +63,8 @@ pub struct KrmResult {
     pub resource_ref: Option<ResourceRef>,
     pub field_path: Option<String>,
     pub file: Option<FileRef>,
+    /// Where in a text the result points, once [`locate`] found it.
+    pub position: Option<Position>,
     /// What in the input the result is about, for locating it.
     pub subject: Option<Subject>,
 }
@@ -71,6 +86,7 @@ impl KrmResult {
             resource_ref: None,
             field_path: None,
             file: None,
+            position: None,
             subject: None,
         }
     }
@@ -102,8 +118,13 @@ impl KrmResult {
         self
     }
 
-    /// Points the result at the functionConfig.
-    pub fn about_function_config(mut self) -> Self {
+    /// Points the result at the functionConfig: its identity and, when the orchestrator said,
+    /// its file (the functionConfig is not an item, so it has no place of its own).
+    pub fn about_function_config(mut self, object: Option<&FunctionConfigRef>) -> Self {
+        if let Some(object) = object {
+            self.resource_ref = object.resource_ref.clone();
+            self.file = object.file.clone();
+        }
         self.subject = Some(Subject::FunctionConfig);
         self
     }
@@ -113,7 +134,9 @@ impl KrmResult {
         self
     }
 
-    /// One line for a terminal: `error: message (Kind ns/name, field x, file y)`.
+    /// One line for a terminal: `error: message (Kind ns/name, field x, file y:3:5)`; when the
+    /// position is in another text than the object's file (the ResourceList on stdin), both:
+    /// `(…, file y, stdin:40:7)`.
     pub fn to_line(&self) -> String {
         let mut where_ = Vec::new();
         if let Some(r) = &self.resource_ref {
@@ -126,15 +149,17 @@ impl KrmResult {
         if let Some(field) = &self.field_path {
             where_.push(format!("field {field}"));
         }
-        if let Some(file) = &self.file {
-            let mut at = format!("file {}", file.path);
-            if let Some(line) = file.line {
-                at.push_str(&format!(":{line}"));
-                if let Some(column) = file.column {
-                    at.push_str(&format!(":{column}"));
+        let at = |p: &Position| format!("{}:{}:{}", p.text, p.line, p.column);
+        match (&self.file, &self.position) {
+            (Some(file), Some(p)) if p.text == file.path => where_.push(format!("file {}", at(p))),
+            (file, position) => {
+                if let Some(file) = file {
+                    where_.push(format!("file {}", file.path));
+                }
+                if let Some(p) = position {
+                    where_.push(at(p));
                 }
             }
-            where_.push(at);
         }
         let mut line = format!("{}: {}", self.severity.as_str(), self.message);
         if !where_.is_empty() {
@@ -172,15 +197,20 @@ impl KrmResult {
     }
 }
 
+/// The identity and file of the functionConfig, for results about it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FunctionConfigRef {
+    pub resource_ref: Option<ResourceRef>,
+    pub file: Option<FileRef>,
+}
+
 /// The file an item came from, from the orchestrator's annotations (kpt's internal ones first,
-/// then the legacy ones kustomize writes).
+/// then the legacy ones kustomize writes, then kustomize's origin).
 pub fn file_of(item: &Item<'_>) -> Option<FileRef> {
-    let (path, index) = orchestrator::place(|key| item.fields.annotation(key))?;
+    let (path, index) = orchestrator::file(|key| item.fields.annotation(key))?;
     Some(FileRef {
         path: path.to_string(),
         index,
-        line: None,
-        column: None,
     })
 }
 
@@ -189,46 +219,74 @@ pub fn has_errors(results: &[KrmResult]) -> bool {
     results.iter().any(|r| r.severity == Severity::Error)
 }
 
+/// The texts results are placed in.
+#[derive(Debug, Clone, Copy)]
+pub struct Texts<'t> {
+    /// What the list's own source is called in messages (`stdin`). Unused for a composed list:
+    /// its items come from files, named by their path annotations.
+    pub input: &'t str,
+    /// The functionConfig, when it was read from a text of its own (`--config FILE`, the legacy
+    /// plugin's argv[1]): that text's name and the text. Otherwise a ResourceList's
+    /// functionConfig is found in the input.
+    pub function_config: Option<(&'t str, &'t str)>,
+    /// The least severe results placed: positions are shown only in message lines, so KRM
+    /// mode places only what it writes to stderr (a walk per warning of a large fleet would be
+    /// work for nothing).
+    pub least: Severity,
+}
+
 /// Gives each result about an item or the functionConfig the line and column it points at:
 /// its field, or the object itself. Items are found in their own source text (the input, or
-/// the file a package item came from); the functionConfig in `function_config`, its origin
-/// (a file name) and text, when it was read on its own.
+/// the file a package item came from); the functionConfig in its own text, or in the input.
+/// Each walk covers only the object concerned, never the whole input.
 pub fn locate(
     list: &ResourceList<'_>,
-    function_config: Option<(&str, &str)>,
+    texts: Texts<'_>,
     results: &mut [KrmResult],
     limits: &Limits,
 ) {
     for result in results {
-        let path = parse_field_path(result.field_path.as_deref().unwrap_or_default());
-        match result.subject {
-            Some(Subject::Item(index)) => {
-                let Some(item) = list.items.get(index) else {
-                    continue;
-                };
-                let Some(at) = list.locate(item, &path, limits) else {
-                    continue;
-                };
-                if let Some(file) = &mut result.file {
-                    file.line = Some(at.line);
-                    file.column = Some(at.column);
-                }
-            }
-            Some(Subject::FunctionConfig) => {
-                let Some((origin, text)) = function_config else {
-                    continue;
-                };
-                let Some(at) = crate::resource_list::locate::locate(text, &path, limits) else {
-                    continue;
-                };
-                result.file = Some(FileRef {
-                    path: origin.to_string(),
-                    index: None,
-                    line: Some(at.line),
-                    column: Some(at.column),
-                });
-            }
-            None => {}
+        if result.severity > texts.least {
+            continue;
         }
+        let path = parse_field_path(result.field_path.as_deref().unwrap_or_default());
+        result.position = match result.subject {
+            Some(Subject::Item(index)) => list.items.get(index).and_then(|item| {
+                let at = list.locate(item, &path, limits)?;
+                let text = if list.envelope == Envelope::Composed {
+                    file_of(item)?.path
+                } else {
+                    texts.input.to_string()
+                };
+                Some(Position {
+                    text,
+                    line: at.line,
+                    column: at.column,
+                })
+            }),
+            Some(Subject::FunctionConfig) => match texts.function_config {
+                Some((origin, text)) => {
+                    // A config file of its own is the config's file, unless the orchestrator
+                    // named the user's (kustomize re-serialises a plugin's config).
+                    result.file.get_or_insert_with(|| FileRef {
+                        path: origin.to_string(),
+                        index: None,
+                    });
+                    crate::resource_list::locate::locate(text, &path, limits).map(|at| Position {
+                        text: origin.to_string(),
+                        line: at.line,
+                        column: at.column,
+                    })
+                }
+                None => list
+                    .locate_function_config(&path, limits)
+                    .map(|at| Position {
+                        text: texts.input.to_string(),
+                        line: at.line,
+                        column: at.column,
+                    }),
+            },
+            None => None,
+        };
     }
 }

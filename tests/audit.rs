@@ -77,12 +77,16 @@ fn a_stale_alert_names_what_changed() {
     pkg.append("apps/billing/kustomizations.yaml", EXTRA_KUSTOMIZATION);
     let (code, stderr) = pkg.check();
     assert_eq!(code, 1);
+    // The file as the user can open it: below the package path given on the command line.
     assert_eq!(
         stderr,
-        "error: Alert billing/billing-production is stale: Kustomization billing/billing-extra \
-         was added (hint: run `app-notifications render --write` or `kpt fn render`, and commit \
-         the result) (Alert billing/billing-production, file \
-         apps/billing/billing.notifications.yaml:1:1)\n"
+        format!(
+            "error: Alert billing/billing-production is stale: Kustomization billing/billing-extra \
+             was added (hint: run `app-notifications render --write` or `kpt fn render`, and \
+             commit the result) (Alert billing/billing-production, file \
+             {}/apps/billing/billing.notifications.yaml:1:1)\n",
+            pkg.0.display()
+        )
     );
 }
 
@@ -114,10 +118,13 @@ fn an_app_without_config_is_uncovered() {
     assert_eq!(code, 1);
     assert_eq!(
         stderr,
-        "error: HelmRelease orders/orders carries app.kubernetes.io/name=orders, but no \
-         AppNotifications covers app orders (hint: add an AppNotifications for orders, e.g. \
-         fn-config/minimal.yaml with metadata.name orders) (HelmRelease orders/orders, file \
-         apps/orders.yaml:1:1)\n"
+        format!(
+            "error: HelmRelease orders/orders carries app.kubernetes.io/name=orders, but no \
+             AppNotifications covers app orders (hint: add an AppNotifications for orders, e.g. \
+             fn-config/minimal.yaml with metadata.name orders) (HelmRelease orders/orders, file \
+             {}/apps/orders.yaml:1:1)\n",
+            pkg.0.display()
+        )
     );
     // The label key is configurable.
     let (code, _, stderr) = run(

@@ -22,7 +22,23 @@ fn malformed_yaml() {
     assert_fails(
         format!("{RL}items:\n- kind: [a\n").as_bytes(),
         &[],
-        "stdin:4:9: invalid YAML: unclosed bracket '[' (hint: fix the YAML at that position)",
+        "stdin:4:9: invalid YAML: unclosed bracket '[' (hint: close the list with `]` (a mapping \
+         with `}`) where it ends, or quote the value if the bracket is part of the text)\n   \
+         4 | - kind: [a\n     |         ^",
+    );
+}
+
+/// A bracket left open is reported where it was opened, with the line where the parser gave
+/// up: that is where the error shows, a line or more after the mistake.
+#[test]
+fn an_unclosed_bracket_is_shown_where_it_opens() {
+    assert_fails(
+        format!("{RL}items:\n- kind: A\n  metadata:\n    name: [a\n    namespace: b\n").as_bytes(),
+        &[],
+        "stdin:6:11: invalid YAML: this `[` is never closed; the parser stopped at 7:14: illegal \
+         placement of ':' indicator (hint: close the list with `]` where it ends, or quote the \
+         value if the `[` is part of the text (\"[…\"))\n   6 |     name: [a\n     |           ^\n   \
+         7 |     namespace: b\n     |              ^ the parser stopped here",
     );
 }
 
@@ -169,7 +185,7 @@ fn alias_bomb_in_a_read_field() {
     );
     assert_eq!(
         stderr,
-        format!("error: {message} (A bomb, field metadata.labels)\n")
+        format!("error: {message} (A bomb, field metadata.labels, stdin:17:5)\n")
     );
 }
 

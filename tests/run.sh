@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # The one command that runs every test, on a fresh machine as on a developer's.
 # It installs what the tests need first, so a green run never depends on what a machine
-# happened to have.
+# happened to have; apt packages without their recommends (chromium alone would pull in about
+# 115, udev and avahi among them).
+#
+# Needs on the machine (README "What the tests need"): Rust (rustup), kubectl v1.27+, kpt
+# v1.0.0-beta.56, Node.js 20+ with npm, Python 3 with pip, and apt-get run as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,13 +19,13 @@ python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install -q jsonsche
 # binary. They fail, never skip, when any of these is missing.
 rustup target add x86_64-unknown-linux-musl
 command -v buildah >/dev/null || {
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq buildah >/dev/null
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends buildah >/dev/null
 }
 
 # --- playground (tests/playground.rs): Debian's Chromium, driven by playwright-core from
 # wasm/package.json (it downloads no browser). The test fails, never skips, without it.
 [ -x /usr/bin/chromium ] || {
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
 }
 # --- end playground
 

@@ -9,6 +9,8 @@
 //!   action, the pre-commit hooks, the release workflow and the CI examples;
 //! - corpus_coverage: the real repositories in `tests/fixtures/corpus`;
 //! - e2e: through kubectl kustomize, kpt and the container image (`init` on a real repository);
+//! - examples_in_docs, docs_figures: every example of `--help` and README.md runs; every
+//!   figure quoted from BENCHMARKS.md is the one there;
 //! - wasm_differential, playground: the WebAssembly builds against the native binary, and the
 //!   browser playground in Chromium.
 
@@ -22,9 +24,11 @@ mod cli;
 mod config;
 mod corpus_coverage;
 mod crd;
+mod docs_figures;
 mod e2e;
 mod engine;
 mod errors;
+mod examples_in_docs;
 mod fuzz_regressions;
 mod golden;
 mod invariants;

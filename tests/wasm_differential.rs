@@ -106,6 +106,8 @@ struct Case {
     stdin: Vec<u8>,
     /// KUSTOMIZE_PLUGIN_CONFIG_ROOT set (the legacy plugin mode when args[0] is a file).
     plugin_root: bool,
+    /// LOG_TO_STDERR=true set, as kustomize runs container functions (warnings on stderr too).
+    log_to_stderr: bool,
 }
 
 fn case(name: impl Into<String>, args: &[&str], stdin: impl Into<Vec<u8>>) -> Case {
@@ -114,6 +116,7 @@ fn case(name: impl Into<String>, args: &[&str], stdin: impl Into<Vec<u8>>) -> Ca
         args: args.iter().map(|a| a.to_string()).collect(),
         stdin: stdin.into(),
         plugin_root: false,
+        log_to_stderr: false,
     }
 }
 
@@ -157,6 +160,10 @@ fn golden_cases(cases: &mut Vec<Case>) {
         };
         let input = fs::read(dir.join(format!("input.{ext}"))).unwrap();
         cases.push(case(format!("golden {name}"), &[], input.clone()));
+        cases.push(Case {
+            log_to_stderr: true,
+            ..case(format!("golden {name} LOG_TO_STDERR"), &[], input.clone())
+        });
         cases.push(case(format!("golden {name} --check"), &["--check"], input));
         let exit = fs::read_to_string(dir.join("expected.exit")).unwrap();
         if exit.trim() == "0" {
@@ -527,9 +534,13 @@ fn native(case: &Case, stdin: &Path) -> Output {
     let mut cmd = Command::new(BIN);
     cmd.args(&case.args)
         .current_dir(root())
-        .env_remove("KUSTOMIZE_PLUGIN_CONFIG_ROOT");
+        .env_remove("KUSTOMIZE_PLUGIN_CONFIG_ROOT")
+        .env_remove("LOG_TO_STDERR");
     if case.plugin_root {
         cmd.env("KUSTOMIZE_PLUGIN_CONFIG_ROOT", root());
+    }
+    if case.log_to_stderr {
+        cmd.env("LOG_TO_STDERR", "true");
     }
     let out = cmd
         .stdin(fs::File::open(stdin).unwrap())
@@ -661,7 +672,7 @@ fn suite() -> &'static Suite {
             .iter()
             .zip(&stdin_files)
             .map(|(case, stdin)| {
-                json!({"name": case.name, "args": case.args, "stdin": stdin, "pluginRoot": case.plugin_root})
+                json!({"name": case.name, "args": case.args, "stdin": stdin, "pluginRoot": case.plugin_root, "logToStderr": case.log_to_stderr})
             })
             .collect();
         fs::write(
@@ -820,6 +831,16 @@ fn wasi_mjs_matches_native_on_every_case() {
     compare_all("node wasm/wasi.mjs", |s| &s.wasi);
 }
 
+/// README.md's examples of the WebAssembly builds (its `sh run wasm` blocks) run as shown:
+/// `cli.mjs` as a KRM function, inside kpt and as the kustomize legacy plugin, `wasi.mjs` as
+/// the command line (tests/examples_in_docs.rs runs the other blocks).
+#[test]
+fn readme_examples_of_the_wasm_builds_run() {
+    require_package();
+    let blocks = crate::examples_in_docs::run_wasm_blocks();
+    assert!(blocks >= 1, "README.md has no `sh run wasm` block");
+}
+
 /// The JS API on the same cases: runKrm gives native's bytes; processResourceList gives
 /// native's output and exit code with the results as objects, or throws native's message
 /// (with line and column) when the input cannot be read; schema and version are native's;
@@ -904,11 +925,15 @@ fn js_api_matches_native() {
                 value["exitCode"], native.exit
             ));
         }
-        // Errors and warnings are the lines native writes to stderr, in order.
+        // The errors are the lines native writes to stderr, in order; the warnings too when
+        // LOG_TO_STDERR asks for them.
         let results = value["results"].as_array().unwrap();
         let loud: Vec<&Value> = results
             .iter()
-            .filter(|r| r["severity"] != json!("info"))
+            .filter(|r| {
+                r["severity"] == json!("error")
+                    || (case.log_to_stderr && r["severity"] == json!("warning"))
+            })
             .collect();
         let lines: Vec<&str> = native_stderr.lines().collect();
         let matches = loud.len() == lines.len()
@@ -972,7 +997,7 @@ fn js_api_matches_native() {
     expect(
         "unknownOption",
         "TypeError",
-        "options.maxDepth: unknown option (expected one of: check, appLabel, limits)",
+        "options.maxDepth: unknown option (expected one of: check, appLabel, limits, logToStderr)",
     );
     expect(
         "unknownLimit",

@@ -3,7 +3,8 @@
 //
 //   node tests/wasm_driver.mjs cli|wasi MANIFEST OUT_DIR
 //
-// MANIFEST is JSON: { root, cases: [{ args, stdin, pluginRoot }] } with `stdin` a file path.
+// MANIFEST is JSON: { root, cases: [{ args, stdin, pluginRoot, logToStderr }] } with `stdin` a
+// file path.
 // For case i it writes OUT_DIR/i.stdout, i.stderr and i.exit: what `node wasm/cli.mjs ARGS`
 // (its `run`, on file descriptors instead of this process's stdio) or `node wasm/wasi.mjs ARGS`
 // (`runWasi`, same) did. `cli` also writes OUT_DIR/api.json: the JS API (processResourceList,
@@ -17,10 +18,12 @@ import { runWasi } from '../wasm/wasi.mjs';
 const [mode, manifestPath, outDir] = process.argv.slice(2);
 const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
 
-function environment(pluginRoot) {
+function environment(pluginRoot, logToStderr) {
   const env = { ...process.env };
   delete env.KUSTOMIZE_PLUGIN_CONFIG_ROOT;
+  delete env.LOG_TO_STDERR;
   if (pluginRoot) env.KUSTOMIZE_PLUGIN_CONFIG_ROOT = manifest.root;
+  if (logToStderr) env.LOG_TO_STDERR = 'true';
   return env;
 }
 
@@ -28,7 +31,7 @@ for (const [i, testCase] of manifest.cases.entries()) {
   const stdin = openSync(testCase.stdin, 'r');
   const stdout = openSync(path.join(outDir, `${i}.stdout`), 'w');
   const stderr = openSync(path.join(outDir, `${i}.stderr`), 'w');
-  const env = environment(testCase.pluginRoot);
+  const env = environment(testCase.pluginRoot, testCase.logToStderr);
   let code;
   try {
     code =
@@ -74,7 +77,12 @@ async function apiReport() {
   const cases = manifest.cases.map((testCase, i) => {
     const parsed = parseKrmArgs(testCase.args);
     if (testCase.pluginRoot || parsed === null || parsed.version) return null;
-    const options = { check: parsed.check, appLabel: parsed.appLabel, limits: parsed.limits };
+    const options = {
+      check: parsed.check,
+      appLabel: parsed.appLabel,
+      limits: parsed.limits,
+      logToStderr: Boolean(testCase.logToStderr),
+    };
     // What the command reads: one byte past the size limit at most (see cli.mjs).
     const limit = parsed.limits.maxInputBytes ?? 256 * 1024 * 1024;
     const bytes = readFileSync(testCase.stdin).subarray(0, limit + 1);

@@ -347,7 +347,13 @@ export async function run(argv, io) {
   }
   const limit = parsed.limits.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES;
   const [glue, length] = await readInputInPlace(loadEngine(), io, limit);
-  const options = { check: parsed.check, appLabel: parsed.appLabel, limits: parsed.limits };
+  const options = {
+    check: parsed.check,
+    appLabel: parsed.appLabel,
+    limits: parsed.limits,
+    // As the native binary: kustomize sets LOG_TO_STDERR=true and shows no results.
+    logToStderr: io.env.LOG_TO_STDERR === 'true',
+  };
   let outcome;
   try {
     // Each piece is written from the engine's memory as it comes: no copy of the whole output.

@@ -7,9 +7,11 @@ use std::rc::Rc;
 use serde_json::Value;
 
 use crate::config::{self, AppNotifications, ConfigError};
-use crate::resource_list::orchestrator::LOCAL_CONFIG;
+use crate::resource_list::orchestrator::{
+    self, INDEX, LEGACY_INDEX, LEGACY_PATH, LOCAL_CONFIG, ORIGIN, PATH,
+};
 use crate::resource_list::{qualified, Item, ResourceList};
-use crate::results::KrmResult;
+use crate::results::{FileRef, FunctionConfigRef, KrmResult, ResourceRef};
 use crate::yaml::tree::{ExpansionBudget, Node};
 
 /// One config that takes part in the run.
@@ -21,22 +23,73 @@ pub struct Config<'l> {
     pub item: Option<&'l Item<'l>>,
     /// `<namespace>/<name>` of the config object: the value of the ownership annotation.
     pub owner: String,
-    /// Whether it is the functionConfig (which is not an item unless echoed as one).
-    pub is_function_config: bool,
+    /// For the functionConfig (which is not an item unless echoed as one): its identity and
+    /// file, for messages.
+    pub function_config: Option<FunctionConfigRef>,
 }
 
 impl Config<'_> {
     /// Points a result at the config: its item, or the functionConfig.
     pub fn point(&self, result: KrmResult) -> KrmResult {
-        point(result, self.item, self.is_function_config)
+        point(result, self.item, self.function_config.as_ref())
     }
 }
 
-fn point(result: KrmResult, item: Option<&Item<'_>>, function_config: bool) -> KrmResult {
+fn point(
+    result: KrmResult,
+    item: Option<&Item<'_>>,
+    function_config: Option<&FunctionConfigRef>,
+) -> KrmResult {
     match item {
         Some(item) => result.about(item),
-        None if function_config => result.about_function_config(),
+        None if function_config.is_some() => result.about_function_config(function_config),
         None => result,
+    }
+}
+
+/// What messages call the functionConfig and where they say it is: its kind and name, and its
+/// file when the orchestrator wrote one on it (kpt's path annotations; kustomize's
+/// `config.kubernetes.io/origin` with `buildMetadata: [originAnnotations]`: kustomize hands a
+/// plugin its config re-serialised, so that is the only name of the user's file).
+fn function_config_ref(node: &Node<'_>, alias_budget: usize) -> FunctionConfigRef {
+    let mut budget = ExpansionBudget::new(alias_budget);
+    let mut text = |path: &[&str]| {
+        node.at(path, &mut budget)
+            .ok()
+            .flatten()
+            .and_then(|n| n.scalar_text().map(str::to_string))
+    };
+    let kind = text(&["kind"]).unwrap_or_default();
+    let name = text(&["metadata", "name"]).unwrap_or_default();
+    let resource_ref = (!kind.is_empty() && !name.is_empty()).then(|| ResourceRef {
+        api_version: text(&["apiVersion"]).unwrap_or_default(),
+        kind,
+        name,
+        namespace: text(&["metadata", "namespace"]),
+    });
+    let annotations: Vec<(String, String)> = [PATH, LEGACY_PATH, INDEX, LEGACY_INDEX, ORIGIN]
+        .iter()
+        .filter_map(|key| Some((key.to_string(), text(&["metadata", "annotations", key])?)))
+        .collect();
+    let file = orchestrator::file(|key| {
+        annotations
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    })
+    .map(|(path, index)| FileRef {
+        path: path.to_string(),
+        index,
+    });
+    FunctionConfigRef { resource_ref, file }
+}
+
+/// `AppNotifications billing`, as messages name an object; `functionConfig` when it has no
+/// kind or name.
+fn describe(object: &FunctionConfigRef) -> String {
+    match &object.resource_ref {
+        Some(r) => format!("{} {}", r.kind, qualified(r.namespace.as_deref(), &r.name)),
+        None => "functionConfig".to_string(),
     }
 }
 
@@ -62,11 +115,17 @@ fn is_config_item(item: &Item<'_>) -> bool {
 /// Reads every config of the run; problems become error results.
 pub fn collect<'l>(list: &'l ResourceList<'_>, alias_budget: usize) -> Configs<'l> {
     let mut out = Configs::default();
-    let function_config = list
+    let fc_ref = list
         .function_config
         .as_ref()
-        .map(|node| function_config_value(node, alias_budget, &mut out.results))
-        .unwrap_or(None);
+        .map(|node| function_config_ref(node, alias_budget));
+    let function_config =
+        list.function_config
+            .as_ref()
+            .zip(fc_ref.as_ref())
+            .and_then(|(node, fc_ref)| {
+                function_config_value(node, fc_ref, alias_budget, &mut out.results)
+            });
     // The identity (kind, namespace, name) of the functionConfig: an item with the same is the
     // functionConfig echoed back, not a second config.
     let fc_identity = function_config.as_ref().map(identity);
@@ -96,7 +155,7 @@ pub fn collect<'l>(list: &'l ResourceList<'_>, alias_budget: usize) -> Configs<'
         let from_config_map = value.get("kind").and_then(Value::as_str) == Some("ConfigMap");
         match config::load_function_config(&value) {
             Ok(mut loaded) => {
-                report_warnings(&loaded.warnings, fc_item, true, &mut out.results);
+                report_warnings(&loaded.warnings, fc_item, fc_ref.as_ref(), &mut out.results);
                 let owner = if from_config_map {
                     // kpt names every `fn eval -- key=value` ConfigMap `function-input`: owned by
                     // that name, one app's run would prune another's Alerts. The app names the
@@ -114,11 +173,13 @@ pub fn collect<'l>(list: &'l ResourceList<'_>, alias_budget: usize) -> Configs<'
                     config: loaded.config,
                     item: fc_item,
                     owner,
-                    is_function_config: true,
+                    function_config: fc_ref.clone(),
                 });
             }
             Err(errors) => {
-                report_errors(&errors, "functionConfig", fc_item, true, &mut out.results)
+                let fc_ref = fc_ref.as_ref();
+                let what = fc_ref.map(describe).unwrap_or_default();
+                report_errors(&errors, &what, fc_item, fc_ref, &mut out.results)
             }
         }
     }
@@ -147,12 +208,12 @@ pub fn collect<'l>(list: &'l ResourceList<'_>, alias_budget: usize) -> Configs<'
         };
         match config::load(&value) {
             Ok(loaded) => {
-                report_warnings(&loaded.warnings, Some(item), false, &mut out.results);
+                report_warnings(&loaded.warnings, Some(item), None, &mut out.results);
                 out.configs.push(Config {
                     config: loaded.config,
                     item: Some(item),
                     owner: owner_of(&value),
-                    is_function_config: false,
+                    function_config: None,
                 });
             }
             Err(errors) => {
@@ -160,7 +221,7 @@ pub fn collect<'l>(list: &'l ResourceList<'_>, alias_budget: usize) -> Configs<'
                     "AppNotifications {}",
                     qualified(item.fields.namespace(), &item.fields.name)
                 );
-                report_errors(&errors, &what, Some(item), false, &mut out.results);
+                report_errors(&errors, &what, Some(item), None, &mut out.results);
             }
         }
     }
@@ -173,14 +234,17 @@ pub fn collect<'l>(list: &'l ResourceList<'_>, alias_budget: usize) -> Configs<'
 /// way of passing nothing) and other kinds leave discovery to the items.
 fn function_config_value(
     node: &Rc<Node<'_>>,
+    fc_ref: &FunctionConfigRef,
     alias_budget: usize,
     results: &mut Vec<KrmResult>,
 ) -> Option<Value> {
     let value = match node.to_json(&mut ExpansionBudget::new(alias_budget)) {
         Ok(value) => value,
         Err(err) => {
-            results
-                .push(KrmResult::error(format!("functionConfig: {err}")).about_function_config());
+            results.push(
+                KrmResult::error(format!("{}: {err}", describe(fc_ref)))
+                    .about_function_config(Some(fc_ref)),
+            );
             return None;
         }
     };
@@ -227,7 +291,7 @@ fn report_errors(
     errors: &[ConfigError],
     what: &str,
     item: Option<&Item<'_>>,
-    function_config: bool,
+    function_config: Option<&FunctionConfigRef>,
     results: &mut Vec<KrmResult>,
 ) {
     for error in errors {
@@ -246,7 +310,7 @@ fn report_errors(
 fn report_warnings(
     warnings: &[ConfigError],
     item: Option<&Item<'_>>,
-    function_config: bool,
+    function_config: Option<&FunctionConfigRef>,
     results: &mut Vec<KrmResult>,
 ) {
     for warning in warnings {

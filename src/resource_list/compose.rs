@@ -42,6 +42,7 @@ impl<'a> ResourceList<'a> {
             items,
             container: ItemsContainer::Missing,
             function_config,
+            function_config_text: None,
             results: None,
             root_insert: RootInsert::Block { at: 0, key_col: 0 },
         }

@@ -7,7 +7,7 @@ use granit_parser::{Event, Options, Parser};
 
 use super::{Item, ItemsContainer, ResourceList};
 use crate::limits::Limits;
-use crate::yaml::lines::{count_line_breaks, line_start};
+use crate::yaml::lines::line_start;
 
 /// One step of a field path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,27 +179,49 @@ impl ResourceList<'_> {
     /// Where the field at `path` of `item` is in the item's source text (the input, or the
     /// file a package item was read from); the item's first line for an empty path.
     pub fn locate(&self, item: &Item<'_>, path: &[Segment], limits: &Limits) -> Option<LineColumn> {
-        let text = item.text();
         // A block item's text is its `- ` entry, a sequence of one.
-        let mut full = Vec::with_capacity(path.len() + 1);
-        if matches!(self.container, ItemsContainer::Block { .. }) {
-            full.push(Segment::Index(0));
-        }
-        full.extend_from_slice(path);
-        let at = locate(text, &full, limits)?;
-        let start = item.region.start;
-        let line = count_line_breaks(&item.source[..start]) + at.line;
-        // Only the item's first line can start after the start of its line (a flow item).
-        let column = if at.line == 1 {
-            item.source[line_start(item.source, start)..start]
-                .chars()
-                .count()
-                + at.column
-        } else {
-            at.column
-        };
-        Some(LineColumn { line, column })
+        let entry = matches!(self.container, ItemsContainer::Block { .. });
+        locate_in_region(item.source, &item.region, item.line, entry, path, limits)
     }
+
+    /// Where the field at `path` of the functionConfig is in the input, when the list was read
+    /// from a ResourceList that has one.
+    pub fn locate_function_config(&self, path: &[Segment], limits: &Limits) -> Option<LineColumn> {
+        let at = self.function_config_text.as_ref()?;
+        locate_in_region(self.source, &at.region, at.line, false, path, limits)
+    }
+}
+
+/// [`locate`] in the node that `region` of `source` holds (as an `entry` of a one-entry block
+/// sequence when `entry`), the node starting on line `line` of `source`. Only the region is
+/// parsed: lines are counted from the node's own, never from the start of a large input.
+fn locate_in_region(
+    source: &str,
+    region: &std::ops::Range<usize>,
+    line: usize,
+    entry: bool,
+    path: &[Segment],
+    limits: &Limits,
+) -> Option<LineColumn> {
+    let text = source.get(region.clone())?;
+    let mut full = Vec::with_capacity(path.len() + 1);
+    if entry {
+        full.push(Segment::Index(0));
+    }
+    let node = locate(text, &full, limits)?;
+    full.extend_from_slice(path);
+    let at = locate(text, &full, limits)?;
+    let line = (line + at.line).checked_sub(node.line)?;
+    // Only the region's first line can start after the start of its line (a flow node).
+    let column = if at.line == 1 {
+        source[line_start(source, region.start)..region.start]
+            .chars()
+            .count()
+            + at.column
+    } else {
+        at.column
+    };
+    Some(LineColumn { line, column })
 }
 
 #[cfg(test)]
@@ -284,6 +306,52 @@ mod tests {
             .locate(&stream.items[1], &path, &Limits::default())
             .unwrap();
         assert_eq!((at.line, at.column), (5, 3));
+    }
+
+    #[test]
+    fn the_function_config_is_found_in_the_input_without_reading_the_items_again() {
+        use crate::resource_list::{ReadSpec, Reader};
+        let reader = Reader::new(Limits::default(), &ReadSpec::PLAIN);
+        let path = parse_field_path("spec.alerts[0].eventSeverity");
+        let block = "apiVersion: v1\nkind: List\nitems:\n- kind: A\nfunctionConfig:\n  kind: X\n  \
+                     spec:\n    alerts:\n    - eventSeverity: loud\n";
+        let list = reader.resource_list(block, "t").unwrap();
+        let at = list.locate_function_config(&path, &Limits::default());
+        assert_eq!(at.map(|a| (a.line, a.column)), Some((9, 7)));
+        let at = list.locate_function_config(&[], &Limits::default());
+        assert_eq!(at.map(|a| (a.line, a.column)), Some((6, 3)));
+        let flow = "{\"apiVersion\": \"v1\", \"kind\": \"List\", \"functionConfig\": {\"spec\": \
+                    {\"alerts\": [{\"eventSeverity\": \"loud\"}]}}}";
+        let list = reader.resource_list(flow, "t").unwrap();
+        let at = list.locate_function_config(&path, &Limits::default());
+        let column = flow.find("\"eventSeverity\"").unwrap() + 1;
+        assert_eq!(at.map(|a| (a.line, a.column)), Some((1, column)));
+        let none = reader
+            .resource_list("apiVersion: v1\nkind: List\nitems: []\n", "t")
+            .unwrap();
+        assert_eq!(none.locate_function_config(&path, &Limits::default()), None);
+    }
+
+    #[test]
+    fn items_far_into_the_input_are_placed_on_their_own_lines() {
+        use crate::resource_list::{ReadSpec, Reader};
+        let reader = Reader::new(Limits::default(), &ReadSpec::PLAIN);
+        let mut text = String::from("apiVersion: v1\nkind: List\nitems:\n");
+        for i in 0..50 {
+            text.push_str(&format!(
+                "# item {i}\n-   kind: A\n    spec:\n      x: {i}\n"
+            ));
+        }
+        let list = reader.resource_list(&text, "t").unwrap();
+        let at = list
+            .locate(
+                &list.items[40],
+                &parse_field_path("spec.x"),
+                &Limits::default(),
+            )
+            .unwrap();
+        assert_eq!((at.line, at.column), (4 + 40 * 4 + 3, 7));
+        assert_eq!(text.lines().nth(at.line - 1), Some("      x: 40"));
     }
 
     #[test]

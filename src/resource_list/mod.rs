@@ -16,12 +16,13 @@ pub mod orchestrator;
 mod read;
 mod reader;
 mod splice;
+mod syntax;
 
 use std::ops::Range;
 use std::rc::Rc;
 
 pub use compose::write_resource_list;
-pub use error::{Location, ReadError, ReadErrorKind};
+pub use error::{Location, ReadError, ReadErrorKind, UnclosedBracket};
 pub use fields::{qualified, ItemFields, ObjectRef, Reference};
 pub use reader::{ReadSpec, Reader, ReferenceField};
 pub use splice::{Edits, ItemPatch, Splice, Spliced};
@@ -127,6 +128,14 @@ pub struct Item<'a> {
     pub ends_in_block_scalar: bool,
 }
 
+/// Where a node that is not an item (the functionConfig) is in the source: the bytes that hold
+/// it (from the start of its first line for a block node) and the line it starts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeText {
+    pub region: Range<usize>,
+    pub line: usize,
+}
+
 /// A parsed input. Borrows the input text; the splicer copies from it.
 #[derive(Debug)]
 pub struct ResourceList<'a> {
@@ -138,6 +147,8 @@ pub struct ResourceList<'a> {
     pub items: Vec<Item<'a>>,
     pub container: ItemsContainer,
     pub function_config: Option<Rc<Node<'a>>>,
+    /// Where the functionConfig's node is in `source`, for placing messages about it.
+    pub function_config_text: Option<NodeText>,
     /// The bytes of an existing `results` entry (block: the key's lines; flow: the value).
     pub results: Option<Range<usize>>,
     pub root_insert: RootInsert,

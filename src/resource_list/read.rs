@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use granit_parser::{Event, Options, Parser, ScalarStyle, ScanError, StrInput};
+use granit_parser::{Event, Options, Parser, ScalarStyle, ScanError, StrInput, StructureStyle};
 
 use super::error::{Location, ReadError, ReadErrorKind};
 use super::fields::{is_null, string_pairs, FastFields, FieldProblem, ItemFields, Metadata, Pairs};
@@ -17,7 +17,7 @@ use super::layout::{
     tokens_between,
 };
 use super::reader::{ReadSpec, Reader};
-use super::{Envelope, Item, ItemsContainer, Layout, Notation, ResourceList, RootInsert};
+use super::{Envelope, Item, ItemsContainer, Layout, NodeText, Notation, ResourceList, RootInsert};
 use crate::limits::Limits;
 use crate::yaml::tree::{Node, Scalar};
 
@@ -166,6 +166,7 @@ pub(super) fn stream<'a>(
         items,
         container: ItemsContainer::Stream { end },
         function_config: None,
+        function_config_text: None,
         results: None,
         root_insert: RootInsert::Block {
             at: source.len(),
@@ -881,6 +882,7 @@ struct ListReader<'a> {
     item_col: usize,
     indent_sequences: bool,
     function_config: Option<Rc<Node<'a>>>,
+    function_config_text: Option<NodeText>,
     results: Option<std::ops::Range<usize>>,
     root_insert: RootInsert,
     key_col: usize,
@@ -901,6 +903,7 @@ impl<'a> ListReader<'a> {
             item_col: 0,
             indent_sequences: false,
             function_config: None,
+            function_config_text: None,
             results: None,
             root_insert: RootInsert::Block { at: 0, key_col: 0 },
             key_col: 0,
@@ -993,7 +996,14 @@ impl<'a> ListReader<'a> {
                 }
                 "kind" => self.kind = events.capture(value)?.scalar_text().map(Into::into),
                 "items" => self.read_items(events, value, key_end)?,
-                "functionConfig" => self.function_config = Some(events.capture(value)?),
+                "functionConfig" => {
+                    let text = self.node_text(&value);
+                    self.function_config = Some(events.capture(value)?);
+                    self.function_config_text = text.map(|(start, line)| NodeText {
+                        region: start..events.content_end(),
+                        line,
+                    });
+                }
                 "results" => {
                     let value_start = value.1.start;
                     events.skip(value)?;
@@ -1162,6 +1172,28 @@ impl<'a> ListReader<'a> {
         Ok(())
     }
 
+    /// Where the node that `first` starts can be read on its own, and its line: a block node
+    /// from the start of its first line (if nothing but indentation precedes it there), a flow
+    /// node or scalar from itself. Kept for messages only, so it costs nothing else.
+    fn node_text(&self, first: &Ev<'a>) -> Option<(usize, usize)> {
+        let (event, span) = first;
+        let block = matches!(
+            event,
+            Event::MappingStart(StructureStyle::Block, ..)
+                | Event::SequenceStart(StructureStyle::Block, ..)
+        );
+        let start = if block {
+            let start = line_start(self.src, span.start);
+            self.src[start..span.start]
+                .bytes()
+                .all(|b| b == b' ')
+                .then_some(start)?
+        } else {
+            span.start
+        };
+        Some((start, span.line as usize))
+    }
+
     fn finish(self, source: &'a str, origin: &str) -> Result<ResourceList<'a>, ReadError> {
         let kind = self.kind.as_deref().unwrap_or("");
         let api_version = self.api_version.as_deref().unwrap_or("");
@@ -1201,6 +1233,7 @@ impl<'a> ListReader<'a> {
             items: self.items,
             container: self.container,
             function_config: self.function_config,
+            function_config_text: self.function_config_text,
             results: self.results,
             root_insert: self.root_insert,
         })

@@ -109,14 +109,14 @@ impl<'s> Reader<'s> {
         origin: &str,
     ) -> Result<ResourceList<'a>, ReadError> {
         self.check_size(source.as_bytes(), origin)?;
-        read::resource_list(self, source, origin)
+        read::resource_list(self, source, origin).map_err(|err| err.explained(source, &self.limits))
     }
 
     /// A stream of YAML documents, one object each (kustomize legacy exec plugins, files of a
     /// package).
     pub fn stream<'a>(&self, source: &'a str, origin: &str) -> Result<ResourceList<'a>, ReadError> {
         self.check_size(source.as_bytes(), origin)?;
-        read::stream(self, source, origin)
+        read::stream(self, source, origin).map_err(|err| err.explained(source, &self.limits))
     }
 
     /// One object written on its own (a config file, a functionConfig), whole: `None` for a
@@ -127,6 +127,6 @@ impl<'s> Reader<'s> {
         origin: &str,
     ) -> Result<Option<Rc<Node<'a>>>, ReadError> {
         self.check_size(source.as_bytes(), origin)?;
-        read::object(self, source, origin)
+        read::object(self, source, origin).map_err(|err| err.explained(source, &self.limits))
     }
 }

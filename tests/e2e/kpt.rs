@@ -231,6 +231,67 @@ fn eval_exec_discovers_the_configs() {
     assert_same_package(&snapshot(&pkg), &snapshot(&examples().join("kpt")), "eval");
 }
 
+/// kpt prints a function's results and its stderr: a warning is shown once, as a result; an
+/// error is shown as a result and on stderr (with its position in the input), since hosts
+/// that show no results must still say why a run failed.
+#[test]
+fn kpt_shows_each_warning_once_and_errors_with_their_position() {
+    let (scratch, pkg) = package(true);
+    let config = pkg.join("apps/storefront/notifications.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(text.contains("providerRef: slack"), "{text}");
+    std::fs::write(
+        &config,
+        text.replace("providerRef: slack", "providerRef: teams"),
+    )
+    .unwrap();
+    let bin = common::function_bin().display().to_string();
+    let out = kpt(
+        &[
+            "fn",
+            "eval",
+            "pkg",
+            "--truncate-output=false",
+            "--exec",
+            &bin,
+        ],
+        scratch.path(),
+        None,
+    )
+    .ok("kpt fn eval --exec");
+    let warning = "providerRef teams of app storefront is neither generated nor in the build";
+    assert_eq!(
+        out.stderr.matches(warning).count(),
+        1,
+        "the warning should be shown once:\n{}",
+        out.stderr
+    );
+
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, text.replacen("alerts:", "alertz:", 1)).unwrap();
+    let failed = kpt(
+        &[
+            "fn",
+            "eval",
+            "pkg",
+            "--truncate-output=false",
+            "--exec",
+            &bin,
+        ],
+        scratch.path(),
+        None,
+    );
+    assert_ne!(failed.code, 0, "{failed:?}");
+    assert!(
+        failed.stderr.contains(
+            "(AppNotifications storefront/storefront, field spec.alertz, file \
+             apps/storefront/notifications.yaml, stdin:"
+        ),
+        "{}",
+        failed.stderr
+    );
+}
+
 #[test]
 fn eval_exec_with_key_value_config() {
     let (scratch, pkg) = package(false);

@@ -7,7 +7,8 @@
 //!   Dockerfile;
 //! - at a fleet's cluster roots (examples/fleet: one transformer, discovery), and through the
 //!   CI recipe that renders them (examples/ci);
-//! - as a legacy exec plugin installed under a private XDG_CONFIG_HOME.
+//! - as a legacy exec plugin installed under a private KUSTOMIZE_PLUGIN_HOME, on the variants
+//!   examples/kustomize-plugin and examples/fleet-plugin (no container runtime).
 
 use super::common;
 
@@ -122,6 +123,63 @@ fn generator_sees_only_its_config_and_matches_by_label() {
     );
 }
 
+/// A config error through kustomize's container function: the functionConfig carries no path,
+/// so the message names it by kind and name with its position in the function's input; with
+/// `buildMetadata: [originAnnotations]` also its file. kustomize runs the container with
+/// `LOG_TO_STDERR=true` and shows no results, so warnings come on stderr too.
+#[test]
+fn container_function_config_errors_name_the_config() {
+    image();
+    let (scratch, copy) = Scratch::copy_of(&examples().join("kustomize"), "container-error");
+    let config = copy.join("base/notifications/notifications.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replacen("eventSeverity: info", "eventSeverity: loud", 1),
+    )
+    .unwrap();
+    let overlay = copy.join("overlays/production");
+    let log = scratch.path().join("docker.log");
+    let failed = kustomize(&overlay, &scratch.path().join("xdg"), &log);
+    assert_ne!(failed.code, 0, "{failed:?}");
+    let expected = "error: AppNotifications billing: spec.alerts[0].eventSeverity: invalid value \
+                    `loud` (hint: valid values: `info`, `error`) (AppNotifications billing, \
+                    field spec.alerts[0].eventSeverity, stdin:";
+    assert!(failed.stderr.contains(expected), "{}", failed.stderr);
+
+    let kustomization = overlay.join("kustomization.yaml");
+    let mut text = std::fs::read_to_string(&kustomization).unwrap();
+    text.push_str("buildMetadata: [originAnnotations]\n");
+    std::fs::write(&kustomization, text).unwrap();
+    let failed = kustomize(&overlay, &scratch.path().join("xdg"), &log);
+    assert_ne!(failed.code, 0, "{failed:?}");
+    assert!(
+        failed
+            .stderr
+            .contains("file ../../base/notifications/notifications.yaml, stdin:"),
+        "the origin annotation should name the config's file:\n{}",
+        failed.stderr
+    );
+
+    // A warning (a Provider neither generated nor in the build) reaches kustomize's stderr.
+    std::fs::write(
+        &config,
+        std::fs::read_to_string(&config)
+            .unwrap()
+            .replacen("eventSeverity: loud", "eventSeverity: info", 1)
+            .replacen("providerRef: slack", "providerRef: teams", 1),
+    )
+    .unwrap();
+    let out = kustomize(&overlay, &scratch.path().join("xdg"), &log).ok("kubectl kustomize");
+    assert!(
+        out.stderr.contains(
+            "warning: providerRef teams of app billing is neither generated nor in the build"
+        ),
+        "{}",
+        out.stderr
+    );
+}
+
 #[test]
 fn fleet_cluster_roots_discover_every_app() {
     for cluster in ["production", "staging"] {
@@ -220,49 +278,220 @@ fn ci_recipe_renders_the_fleet_and_catches_stale_output() {
     assert!(!rendered.contains("billing-api"), "{rendered}");
 }
 
-/// The legacy exec plugin: the binary installed at
-/// $XDG_CONFIG_HOME/kustomize/plugin/app-notifications.dev/v1alpha1/appnotifications/AppNotifications
-/// and a config without the function annotation. Same output as the container function.
+/// A plugin home holding the binary under both names the README's install step gives it:
+/// `AppNotifications` (app configs) and `ConfigMap` (a fleet root's config that names no app).
+fn plugin_home(scratch: &Scratch) -> std::path::PathBuf {
+    let home = scratch.path().join("plugin");
+    for plugin in [
+        "app-notifications.dev/v1alpha1/appnotifications/AppNotifications",
+        "v1/configmap/ConfigMap",
+    ] {
+        let path = home.join(plugin);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::copy(common::function_bin(), &path).unwrap();
+        common::ensure_executable(&path);
+    }
+    home
+}
+
+/// `kubectl kustomize --enable-alpha-plugins DIR` with plugins from `home`
+/// (`KUSTOMIZE_PLUGIN_HOME`), no XDG plugin home, and no docker to fall back on.
+fn kustomize_with_plugins(dir: &Path, home: &Path, scratch: &Scratch) -> common::Output {
+    common::require("kubectl");
+    let log = scratch.path().join("docker.log");
+    let mut cmd = Command::new("kubectl");
+    cmd.arg("kustomize")
+        .arg("--enable-alpha-plugins")
+        .arg(dir)
+        .env("PATH", common::path_with_stand_in())
+        .env("AN_E2E_DOCKER_LOG", &log)
+        .env("KUSTOMIZE_PLUGIN_HOME", home)
+        .env("XDG_CONFIG_HOME", scratch.path().join("no-xdg"));
+    let out = run(&mut cmd, b"");
+    assert!(common::docker_calls(&log).is_empty(), "docker was called");
+    out
+}
+
+/// The legacy exec plugin variants as shipped (examples/kustomize-plugin, examples/fleet-plugin:
+/// configs without the function annotation), through `kubectl kustomize` with the binary
+/// installed under a scratch `KUSTOMIZE_PLUGIN_HOME`: the container functions' committed
+/// output, byte for byte, with no container runtime.
 #[test]
-fn legacy_exec_plugin_gives_the_container_functions_output() {
+fn legacy_plugin_variants_give_the_committed_output_without_docker() {
     let scratch = Scratch::new("legacy");
-    let xdg = scratch.path().join("xdg");
-    let plugin_dir = xdg.join("kustomize/plugin/app-notifications.dev/v1alpha1/appnotifications");
-    std::fs::create_dir_all(&plugin_dir).unwrap();
-    let plugin = plugin_dir.join("AppNotifications");
-    std::fs::copy(common::function_bin(), &plugin).unwrap();
-    common::ensure_executable(&plugin);
-
-    let copy = scratch.path().join("kustomize");
-    common::copy_dir(&examples().join("kustomize"), &copy);
-    let config = copy.join("base/notifications/notifications.yaml");
-    let text = std::fs::read_to_string(&config).unwrap();
-    let start = text
-        .find("    # Run as a container function")
-        .expect("annotation");
-    let end = text.find("spec:\n").unwrap();
-    let legacy = format!("{}{}", &text[..start], &text[end..]);
-    assert!(!legacy.contains("config.kubernetes.io/function"));
-    std::fs::write(&config, legacy).unwrap();
-
+    let home = plugin_home(&scratch);
     for env in ENVIRONMENTS {
-        let log = scratch.path().join("docker.log");
-        let out = kustomize(&copy.join("overlays").join(env), &xdg, &log)
+        let dir = examples().join("kustomize-plugin/overlays").join(env);
+        let out = kustomize_with_plugins(&dir, &home, &scratch)
             .ok("kubectl kustomize with the legacy plugin");
-        assert!(common::docker_calls(&log).is_empty(), "docker was called");
         let expected =
             std::fs::read_to_string(examples().join(format!("kustomize/expected/{env}.yaml")))
                 .unwrap();
         common::assert_same_text(&out.stdout, &expected, &format!("legacy plugin, {env}"));
     }
+    for cluster in ["production", "staging"] {
+        let dir = examples().join("fleet-plugin/clusters").join(cluster);
+        let out = kustomize_with_plugins(&dir, &home, &scratch)
+            .ok("kubectl kustomize with the legacy plugin, fleet");
+        let expected = std::fs::read_to_string(
+            examples().join(format!("fleet/rendered/{cluster}/manifests.yaml")),
+        )
+        .unwrap();
+        common::assert_same_text(&out.stdout, &expected, &format!("legacy plugin, {cluster}"));
+    }
 
     // Without --enable-alpha-plugins kustomize refuses the plugin: the flag is what users need.
     let mut cmd = Command::new("kubectl");
     cmd.arg("kustomize")
-        .arg(copy.join("overlays/production"))
-        .env("XDG_CONFIG_HOME", &xdg);
+        .arg(examples().join("kustomize-plugin/overlays/production"))
+        .env("KUSTOMIZE_PLUGIN_HOME", &home);
     let refused = run(&mut cmd, b"");
     assert_ne!(refused.code, 0, "{refused:?}");
+}
+
+/// `text` without its `config.kubernetes.io/function` annotation: the annotation's lines, the
+/// comment lines just above it, and an `annotations:` key left with nothing under it.
+fn without_function_annotation(text: &str) -> String {
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        if line
+            .trim_start()
+            .starts_with("config.kubernetes.io/function:")
+        {
+            let at = indent(line);
+            while out
+                .last()
+                .is_some_and(|l| l.trim_start().starts_with('#') && indent(l) == at)
+            {
+                out.pop();
+            }
+            i += 1;
+            while i < lines.len() && (lines[i].trim().is_empty() || indent(lines[i]) > at) {
+                i += 1;
+            }
+            let next_indent = lines.get(i).map_or(0, |l| indent(l));
+            if out.last().is_some_and(|l| l.trim() == "annotations:") && next_indent < at {
+                out.pop();
+            }
+            continue;
+        }
+        out.push(line);
+        i += 1;
+    }
+    out.iter().map(|l| format!("{l}\n")).collect()
+}
+
+/// The plugin variants cannot drift from the examples they mirror: every file is its twin's,
+/// the configs without the function annotation (and the twin's expected outputs are theirs).
+#[test]
+fn legacy_plugin_variants_are_their_twins_without_the_function_annotation() {
+    for (variant, twin, outputs) in [
+        ("kustomize-plugin", "kustomize", "expected"),
+        ("fleet-plugin", "fleet", "rendered"),
+    ] {
+        let twin_dir = examples().join(twin);
+        let variant_dir = examples().join(variant);
+        let relative = |dir: &Path, files: Vec<std::path::PathBuf>| -> Vec<String> {
+            files
+                .iter()
+                .map(|f| f.strip_prefix(dir).unwrap().display().to_string())
+                .filter(|f| f != "README.md" && !f.starts_with(&format!("{outputs}/")))
+                .collect()
+        };
+        let twin_files = relative(&twin_dir, crate::support::all_files(&twin_dir));
+        let variant_files = relative(&variant_dir, crate::support::all_files(&variant_dir));
+        assert_eq!(
+            variant_files, twin_files,
+            "examples/{variant} vs examples/{twin}"
+        );
+        let mut configs = 0;
+        for file in &twin_files {
+            let original = std::fs::read_to_string(twin_dir.join(file)).unwrap();
+            let expected = without_function_annotation(&original);
+            configs += usize::from(expected != original);
+            let actual = std::fs::read_to_string(variant_dir.join(file)).unwrap();
+            common::assert_same_text(&actual, &expected, &format!("examples/{variant}/{file}"));
+        }
+        assert!(
+            configs > 0,
+            "examples/{twin} has no function annotation to leave out"
+        );
+    }
+}
+
+/// A config error through kustomize's legacy plugin: kustomize hands the plugin a re-serialised
+/// copy of the config in a temporary file, so the message names the config by kind and name,
+/// its line in that copy (left behind on failure), and, with `buildMetadata:
+/// [originAnnotations]`, the config's own file; without it, a note says to add that.
+#[test]
+fn legacy_plugin_config_errors_name_the_config_and_its_file() {
+    let scratch = Scratch::new("legacy-error");
+    let home = plugin_home(&scratch);
+    let copy = scratch.path().join("kustomize-plugin");
+    common::copy_dir(&examples().join("kustomize-plugin"), &copy);
+    let config = copy.join("base/notifications/notifications.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replacen("eventSeverity: info", "eventSeverity: loud", 1),
+    )
+    .unwrap();
+    let overlay = copy.join("overlays/production");
+
+    let failed = kustomize_with_plugins(&overlay, &home, &scratch);
+    assert_ne!(failed.code, 0, "{failed:?}");
+    let line = failed
+        .stderr
+        .lines()
+        .find(|l| l.contains("invalid value `loud`"))
+        .unwrap_or_else(|| panic!("no config error in:\n{}", failed.stderr));
+    assert!(
+        line.contains("error: AppNotifications billing: spec.alerts[0].eventSeverity")
+            && line
+                .contains("(AppNotifications billing, field spec.alerts[0].eventSeverity, file ")
+            && line.contains("kust-plugin-config-"),
+        "{line}"
+    );
+    // The temporary copy is kept on failure: the position points at the value in it.
+    let (file, position) = line
+        .rsplit_once(", file ")
+        .and_then(|(_, at)| at.trim_end_matches(')').split_once(':'))
+        .unwrap_or_else(|| panic!("no file:line:column in {line}"));
+    let (row, _column) = position.split_once(':').unwrap();
+    let copied = std::fs::read_to_string(file.trim()).unwrap();
+    let row: usize = row.parse().unwrap();
+    assert!(
+        copied
+            .lines()
+            .nth(row - 1)
+            .unwrap()
+            .contains("eventSeverity: loud"),
+        "{file}:{row}:\n{copied}"
+    );
+    assert!(
+        failed.stderr.contains("buildMetadata: [originAnnotations]"),
+        "{}",
+        failed.stderr
+    );
+
+    let kustomization = overlay.join("kustomization.yaml");
+    let mut text = std::fs::read_to_string(&kustomization).unwrap();
+    text.push_str("buildMetadata: [originAnnotations]\n");
+    std::fs::write(&kustomization, text).unwrap();
+    let failed = kustomize_with_plugins(&overlay, &home, &scratch);
+    assert_ne!(failed.code, 0, "{failed:?}");
+    assert!(
+        failed
+            .stderr
+            .contains("file ../../base/notifications/notifications.yaml, /"),
+        "the origin annotation should name the config's file:\n{}",
+        failed.stderr
+    );
+    assert!(!failed.stderr.contains("note: "), "{}", failed.stderr);
 }
 
 /// Every Alert and Provider in the examples' expected outputs is what the Flux CRDs admit

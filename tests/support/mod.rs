@@ -115,10 +115,12 @@ impl Ran {
 }
 
 /// The `app-notifications` binary cargo built for the tests, as a KRM function unless told
-/// otherwise (no `KUSTOMIZE_PLUGIN_CONFIG_ROOT`, so never the legacy plugin mode).
+/// otherwise (no `KUSTOMIZE_PLUGIN_CONFIG_ROOT`, so never the legacy plugin mode; no
+/// `LOG_TO_STDERR`, so warnings stay in the results).
 pub fn bin() -> std::process::Command {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_app-notifications"));
-    cmd.env_remove("KUSTOMIZE_PLUGIN_CONFIG_ROOT");
+    cmd.env_remove("KUSTOMIZE_PLUGIN_CONFIG_ROOT")
+        .env_remove("LOG_TO_STDERR");
     cmd
 }
 

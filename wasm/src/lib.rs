@@ -11,7 +11,7 @@
 use app_notifications::config::{self, Mode, APP_NAME_LABEL};
 use app_notifications::resource_list::{ReadError, Spliced};
 use app_notifications::results::KrmResult;
-use app_notifications::{Limits, Outcome};
+use app_notifications::{Limits, Outcome, StderrResults};
 use js_sys::{Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
@@ -39,6 +39,12 @@ export interface RunOptions {
   /** The label that names an app on its appliers (`--app-label`; default `app.kubernetes.io/name`). */
   appLabel?: string;
   limits?: Limits;
+  /**
+   * Also write warnings to `stderr`, not only errors, as the native binary does when
+   * `LOG_TO_STDERR=true` (kustomize sets it for container functions and shows no results).
+   * Every result is in the output's `results` either way.
+   */
+  logToStderr?: boolean;
 }
 
 /** Options of `runLegacyPlugin`. */
@@ -313,14 +319,15 @@ struct KrmOptions {
     app_label: String,
     limits: Limits,
     origin: String,
+    stderr: StderrResults,
 }
 
 impl KrmOptions {
     fn read(options: Option<&JsValue>, with_origin: bool) -> Result<Self, ApiError> {
         let known: &[&str] = if with_origin {
-            &["check", "appLabel", "limits", "origin"]
+            &["check", "appLabel", "limits", "logToStderr", "origin"]
         } else {
-            &["check", "appLabel", "limits"]
+            &["check", "appLabel", "limits", "logToStderr"]
         };
         let options = OptionsObject::read(options, "options", known)?;
         Ok(KrmOptions {
@@ -336,6 +343,11 @@ impl KrmOptions {
             origin: options
                 .string("origin")?
                 .unwrap_or_else(|| "stdin".to_string()),
+            stderr: if options.bool("logToStderr")?.unwrap_or(false) {
+                StderrResults::ErrorsAndWarnings
+            } else {
+                StderrResults::Errors
+            },
         })
     }
 }
@@ -385,8 +397,13 @@ pub(crate) fn json_value(value: &serde_json::Value) -> JsValue {
 #[wasm_bindgen(js_name = runKrm, unchecked_return_type = "Run")]
 pub fn run_krm(input: &[u8], options: Option<RunOptionsArg>) -> Result<JsValue, JsValue> {
     let options = KrmOptions::read(options.as_ref().map(AsRef::as_ref), false)?;
-    let outcome =
-        app_notifications::run_krm_with(input, &options.limits, options.mode, &options.app_label);
+    let outcome = app_notifications::run_krm_with(
+        input,
+        &options.limits,
+        options.mode,
+        &options.app_label,
+        options.stderr,
+    );
     Ok(run_object(&outcome))
 }
 
@@ -421,8 +438,13 @@ pub fn run_krm_in_place(
     let options = KrmOptions::read(options.as_ref().map(AsRef::as_ref), false)?;
     let input = INPUT.with(|input| std::mem::take(&mut *input.borrow_mut()));
     let input = &input[..(len as usize).min(input.len())];
-    let outcome =
-        app_notifications::run_krm_with(input, &options.limits, options.mode, &options.app_label);
+    let outcome = app_notifications::run_krm_with(
+        input,
+        &options.limits,
+        options.mode,
+        &options.app_label,
+        options.stderr,
+    );
     for piece in outcome.stdout.pieces().filter(|piece| !piece.is_empty()) {
         // Addresses and lengths of wasm32 memory fit in u32.
         write.call2(
@@ -473,6 +495,7 @@ pub fn process_resource_list(
         &options.limits,
         options.mode,
         &options.app_label,
+        options.stderr,
     )
     .map_err(ApiError::from)?;
     let object: JsValue = Object::new().into();

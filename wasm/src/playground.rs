@@ -13,7 +13,7 @@ use app_notifications::resource_list::locate::{locate, parse_field_path, Segment
 use app_notifications::resource_list::{write_resource_list, ReadError, ResourceList};
 use app_notifications::results::{KrmResult, Severity, Subject};
 use app_notifications::yaml::emit::EmitStyle;
-use app_notifications::{document_text, exit, reader, try_run_krm, Limits};
+use app_notifications::{document_text, exit, reader, try_run_krm, Limits, StderrResults};
 use serde_json::{json, Value};
 
 /// Which text a position is in.
@@ -302,6 +302,7 @@ pub fn playground(
         limits,
         Mode::Generate,
         app_label,
+        StderrResults::Errors,
     )
     .map_err(|err| Failure {
         message: err.to_string(),

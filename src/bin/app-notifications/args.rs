@@ -7,32 +7,91 @@ use app_notifications::report::Format;
 use app_notifications::Limits;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+// Every line of an `Examples:` section that starts with two spaces and a command is run by
+// tests/examples_in_docs.rs in a scratch copy of the repository's examples/ (a trailing
+// `# exits N` says the exit code to expect): keep them runnable there.
+
 const EXAMPLES: &str = "\
 Examples:
-  # KRM function: ResourceList on stdin, ResourceList on stdout
-  kustomize build --enable-alpha-plugins overlays/production
-  kpt fn eval --exec app-notifications --allow-exec pkg/
-  app-notifications < resource-list.yaml
+  # The KRM function: a ResourceList in, the same list with the generated objects out
+  app-notifications < examples/quickstart/resource-list.yaml
 
-  # Generate into a package (what kpt fn render does), or just print what would be generated
-  app-notifications render --write apps/
-  app-notifications render --config apps/billing/notifications.yaml apps/billing
+  # The same function inside kpt (no container runtime needed; kpt fn eval --exec takes
+  # no --allow-exec, kpt fn render does)
+  kpt fn eval examples/kpt --exec app-notifications
 
-  # The config's schema, for editors and kpt
+  # Inside kustomize as a legacy exec plugin (install it first: see the README's
+  # \"kustomize: legacy exec plugin\")
+  kubectl kustomize --enable-alpha-plugins examples/kustomize-plugin/overlays/production
+
+  # The legacy plugin protocol by hand: the config file as argv[1], a YAML stream on stdin
+  kubectl kustomize examples/kustomize/base | KUSTOMIZE_PLUGIN_CONFIG_ROOT=. app-notifications examples/kustomize-plugin/base/notifications/notifications.yaml
+
+  # As a validator (kpt `validators:`): exit 1 when generated objects are stale
+  app-notifications --check < examples/quickstart/expected-output.yaml
+
+  # Packages on disk, and the config's schema
+  app-notifications render examples/package
+  app-notifications check examples/kpt
+  app-notifications report --format mermaid examples/kpt
   app-notifications schema --format openapi
 
-  # kustomize legacy exec plugin (installed under
-  # $XDG_CONFIG_HOME/kustomize/plugin/app-notifications.dev/v1alpha1/appnotifications/)
-  KUSTOMIZE_PLUGIN_CONFIG_ROOT=. app-notifications notifications.yaml < resources.yaml
-
 Exit codes: 0 ok, 1 function error (input items returned unchanged, with results), 2 usage error.";
+
+const RENDER_EXAMPLES: &str = "\
+Examples:
+  # Print the objects the package's configs generate
+  app-notifications render examples/package
+
+  # Write them into the package, next to each config (what kpt fn render does)
+  app-notifications render --write examples/package
+
+  # Run one config over a package
+  app-notifications render --config examples/package/apps/billing/notifications.yaml examples/package
+
+  # Several packages, each rendered on its own
+  app-notifications render examples/kpt/apps/billing examples/kpt/apps/storefront";
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  # A package rendered and committed: nothing to report
+  app-notifications check examples/kpt
+
+  # A package that was never rendered: every Alert it should hold is missing
+  app-notifications check examples/package   # exits 1
+
+  # After rendering, the same package passes
+  app-notifications render --write examples/package && app-notifications check examples/package";
+
+const REPORT_EXAMPLES: &str = "\
+Examples:
+  # app → environment → Alert → Provider → covered objects, as a table
+  app-notifications report examples/kpt
+
+  # The same as JSON, Mermaid, or a self-contained SVG picture
+  app-notifications report --format json examples/kpt
+  app-notifications report --format mermaid examples/kpt
+  app-notifications report --format svg examples/kpt > coverage.svg";
+
+const SCHEMA_EXAMPLES: &str = "\
+Examples:
+  # JSON Schema for editors (yaml-language-server) and for validating configs
+  app-notifications schema > app-notifications.schema.json
+
+  # OpenAPI v3 structural schema, as a CRD or a kpt function's config schema takes it
+  app-notifications schema --format openapi";
 
 /// Application-aware Flux notifications, generated at build time.
 ///
 /// Reads an AppNotifications config and the resources of an overlay and emits the Flux
 /// Alerts (and Providers) that cover every applier of the app.
 #[derive(Parser, Debug)]
-#[command(name = "app-notifications", version, after_help = EXAMPLES)]
+#[command(
+    name = "app-notifications",
+    version,
+    after_help = EXAMPLES,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -41,9 +100,8 @@ pub struct Cli {
     /// `mode: check` does the same.
     #[arg(long)]
     pub check: bool,
-    /// The label that names an app on its appliers, for the uncovered-app check.
-    #[arg(long, global = true, default_value = APP_NAME_LABEL, value_name = "KEY")]
-    pub app_label: String,
+    #[command(flatten)]
+    pub app_label: AppLabelArg,
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -52,6 +110,7 @@ pub struct Cli {
 pub enum Command {
     /// Read a package as kpt does and print the objects the function generates, or write them
     /// into the package with --write (only into files it owns).
+    #[command(after_help = RENDER_EXAMPLES)]
     Render {
         /// The AppNotifications (or ConfigMap) to run with; without it, every AppNotifications
         /// in the package is used.
@@ -63,9 +122,12 @@ pub enum Command {
         /// Package directories or files.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Fail when generated objects in a package are stale, a labelled applier's app has no
     /// config, or two Alerts to one Provider cover the same object.
+    #[command(after_help = CHECK_EXAMPLES)]
     Check {
         /// The AppNotifications (or ConfigMap) to check with; without it, every one in the
         /// package.
@@ -78,9 +140,14 @@ pub enum Command {
         /// Package directories or files.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
+        #[command(flatten)]
+        app_label: AppLabelArg,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Show app → environment → Alert → Provider → covered appliers, uncovered appliers and
     /// overlaps.
+    #[command(after_help = REPORT_EXAMPLES)]
     Report {
         #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
         format: ReportFormat,
@@ -91,6 +158,10 @@ pub enum Command {
         /// Package directories or files.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
+        #[command(flatten)]
+        app_label: AppLabelArg,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Scaffold one AppNotifications per app of a repository and wire it into the overlays
     /// that build the app (kustomization transformers, or the Kptfile with --kpt).
@@ -108,10 +179,20 @@ pub enum Command {
     #[command(after_help = crate::completions::MAN_EXAMPLES)]
     Man,
     /// Print the schema of the AppNotifications config.
+    #[command(after_help = SCHEMA_EXAMPLES)]
     Schema {
         #[arg(long, value_enum, default_value_t = SchemaFormat::JsonSchema)]
         format: SchemaFormat,
     },
+}
+
+/// `--app-label`, on the commands that look for uncovered apps (KRM `--check`, `check`,
+/// `report`).
+#[derive(Args, Debug, Clone)]
+pub struct AppLabelArg {
+    /// The label that names an app on its appliers, for the uncovered-app check.
+    #[arg(long = "app-label", default_value = APP_NAME_LABEL, value_name = "KEY")]
+    pub key: String,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -150,24 +231,25 @@ pub enum SchemaFormat {
     Openapi,
 }
 
+/// The input bounds, on the commands that read input (KRM mode, `render`, `check`, `report`).
 /// The count limits are read as u64 whatever the target's word size, so every build accepts
 /// the same values (a limit beyond what a 32-bit address space can hold, as in the
 /// wasm32-wasip1 build, is no limit there).
 #[derive(Args, Debug, Clone)]
 pub struct LimitArgs {
     /// Largest input accepted, in bytes.
-    #[arg(long, global = true, default_value_t = Limits::DEFAULT_MAX_INPUT_BYTES as u64, value_name = "BYTES")]
+    #[arg(long, default_value_t = Limits::DEFAULT_MAX_INPUT_BYTES as u64, value_name = "BYTES")]
     max_input_bytes: u64,
     /// Deepest nesting of mappings and sequences accepted (at most 1000, which keeps the
     /// reader's recursion far from the stack's end).
-    #[arg(long, global = true, default_value_t = Limits::default().max_depth, value_name = "LEVELS",
+    #[arg(long, default_value_t = Limits::default().max_depth, value_name = "LEVELS",
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=Limits::MAX_DEPTH_CEILING as u64))]
     max_depth: usize,
     /// Nodes one item's read fields may expand to through YAML aliases.
-    #[arg(long, global = true, default_value_t = Limits::default().max_alias_expansion as u64, value_name = "NODES")]
+    #[arg(long, default_value_t = Limits::default().max_alias_expansion as u64, value_name = "NODES")]
     max_alias_expansion: u64,
     /// Most items accepted in one input.
-    #[arg(long, global = true, default_value_t = Limits::default().max_items as u64, value_name = "COUNT")]
+    #[arg(long, default_value_t = Limits::default().max_items as u64, value_name = "COUNT")]
     max_items: u64,
 }
 

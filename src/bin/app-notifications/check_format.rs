@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use app_notifications::report::{self, Format};
-use app_notifications::results::{self, has_errors};
+use app_notifications::results::has_errors;
 use app_notifications::{check_format, exit, Limits};
 use clap::ValueEnum;
 
@@ -46,20 +46,14 @@ pub fn run(
             .map(|(origin, text)| (text.as_str(), origin.as_str()));
         let list = package.list(config, limits)?;
         let mut problems = app_notifications::check_list(&list, limits, app_label);
-        results::locate(
-            &list,
-            config.map(|(text, origin)| (origin, text)),
-            &mut problems,
-            limits,
-        );
+        // Files named as the user opens them, relative to the working directory.
+        crate::package::place(&list, root, config, &mut problems, limits);
         if has_errors(&problems) {
             code = exit::FUNCTION_ERROR;
         }
         let shown = root.display().to_string();
-        let base = app_notifications::package_root(root).display().to_string();
-        let verbatim = config.map(|(_, origin)| origin);
         match format {
-            CheckFormat::Github => out.push_str(&check_format::github(&problems, &base, verbatim)),
+            CheckFormat::Github => out.push_str(&check_format::github(&problems, ".", None)),
             CheckFormat::Markdown | CheckFormat::Text => {
                 let coverage = report::report_list(&list, Format::Markdown, app_label, limits).ok();
                 if !out.is_empty() {

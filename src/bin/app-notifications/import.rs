@@ -13,13 +13,13 @@ use crate::io::{print_stdout, read_stdin};
 pub const EXAMPLES: &str = "\
 Examples:
   # What configs would reproduce the hand-written Alerts of a package, and what they change
-  app-notifications import tests/golden/130-import-text/package
+  app-notifications import examples/import
 
   # A built overlay, as CI has it after kubectl kustomize (nothing can be written then)
   kubectl kustomize tests/fixtures/corpus/home-ops/kubernetes/apps/o11y | app-notifications import -
 
   # Write the configs next to the apps (the old Alerts stay; the output lists what to remove)
-  cp -r tests/golden/130-import-text/package /tmp/shop && app-notifications import --write /tmp/shop
+  cp -r examples/import shop && app-notifications import --write shop
 
 Then `app-notifications render --write` and `app-notifications check` show the new Alerts and
 any overlap with the old ones that are left.";
@@ -37,6 +37,10 @@ pub struct ImportArgs {
     /// Import an Alert over several apps as a route of each app's config.
     #[arg(long)]
     pub split: bool,
+    #[command(flatten)]
+    pub app_label: crate::args::AppLabelArg,
+    #[command(flatten)]
+    pub limits: crate::args::LimitArgs,
 }
 
 pub fn run(args: ImportArgs, app_label: &str, limits: &Limits) -> Result<i32> {

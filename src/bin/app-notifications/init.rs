@@ -83,6 +83,10 @@ pub struct InitArgs {
     /// nothing.
     #[arg(long)]
     pub dry_run: bool,
+    #[command(flatten)]
+    pub app_label: crate::args::AppLabelArg,
+    #[command(flatten)]
+    pub limits: crate::args::LimitArgs,
 }
 
 fn parse_pair(text: &str) -> Result<(String, String), String> {

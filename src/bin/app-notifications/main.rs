@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use app_notifications::config::Mode;
-use app_notifications::{exit, Limits};
+use app_notifications::{exit, Limits, StderrResults};
 use clap::Parser;
 
 use args::{Cli, Command, SchemaFormat};
@@ -64,9 +64,12 @@ fn run() -> Result<i32> {
             return Ok(code);
         }
     };
-    let limits = cli.limits.limits();
+    if let Some(code) = missing_path(cli.command.as_ref()) {
+        return Ok(code);
+    }
     match cli.command {
         None => {
+            let limits = cli.limits.limits();
             let input = read_stdin(&limits)?;
             let mode = if cli.check {
                 Mode::Check
@@ -77,28 +80,47 @@ fn run() -> Result<i32> {
                 &input,
                 &limits,
                 mode,
-                &cli.app_label,
+                &cli.app_label.key,
+                stderr_results(),
             ))
         }
         Some(Command::Check {
             config,
             format: check_format::CheckFormat::Text,
             paths,
-        }) => package::audit_packages(config.as_deref(), &paths, &limits, &cli.app_label, None),
+            app_label,
+            limits,
+        }) => package::audit_packages(
+            config.as_deref(),
+            &paths,
+            &limits.limits(),
+            &app_label.key,
+            None,
+        ),
         Some(Command::Check {
             config,
             format,
             paths,
-        }) => check_format::run(format, config.as_deref(), &paths, &limits, &cli.app_label),
+            app_label,
+            limits,
+        }) => check_format::run(
+            format,
+            config.as_deref(),
+            &paths,
+            &limits.limits(),
+            &app_label.key,
+        ),
         Some(Command::Report {
             format,
             config,
             paths,
+            app_label,
+            limits,
         }) => package::audit_packages(
             config.as_deref(),
             &paths,
-            &limits,
-            &cli.app_label,
+            &limits.limits(),
+            &app_label.key,
             Some(format.format()),
         ),
         Some(Command::Schema { format }) => {
@@ -111,14 +133,60 @@ fn run() -> Result<i32> {
         }
         Some(Command::Completions { shell }) => completions::completions(shell),
         Some(Command::Man) => completions::man(),
-        Some(Command::Import(args)) => import::run(args, &cli.app_label, &limits),
-        Some(Command::Init(args)) => init::run(*args, &cli.app_label, &limits),
+        Some(Command::Import(args)) => {
+            let (app_label, limits) = (args.app_label.key.clone(), args.limits.limits());
+            import::run(args, &app_label, &limits)
+        }
+        Some(Command::Init(args)) => {
+            let (app_label, limits) = (args.app_label.key.clone(), args.limits.limits());
+            init::run(*args, &app_label, &limits)
+        }
         Some(Command::Render {
             config,
             write,
             paths,
-        }) => package::render(config.as_deref(), write, &paths, &limits),
+            limits,
+        }) => package::render(config.as_deref(), write, &paths, &limits.limits()),
     }
+}
+
+/// kustomize runs container functions with `LOG_TO_STDERR=true` (kyaml
+/// `runtimeutil.NewContainerEnv`) and shows none of their results: warnings then go to stderr
+/// too. kpt sets nothing and prints the results itself.
+fn stderr_results() -> StderrResults {
+    match std::env::var("LOG_TO_STDERR").as_deref() {
+        Ok("true") => StderrResults::ErrorsAndWarnings,
+        _ => StderrResults::Errors,
+    }
+}
+
+/// A path on the command line that does not exist is a usage error (exit 2), named before any
+/// work is done.
+fn missing_path(command: Option<&Command>) -> Option<i32> {
+    let (config, paths) = match command? {
+        Command::Render { config, paths, .. }
+        | Command::Check { config, paths, .. }
+        | Command::Report { config, paths, .. } => (config, paths),
+        Command::Init(_)
+        | Command::Import(_)
+        | Command::Completions { .. }
+        | Command::Man
+        | Command::Schema { .. } => return None,
+    };
+    let missing = config
+        .iter()
+        .chain(paths)
+        .find(|path| std::fs::metadata(path).is_err())?;
+    let what = if Some(missing) == config.as_ref() {
+        "the config file given with --config"
+    } else {
+        "a package directory or a YAML file"
+    };
+    eprintln!(
+        "error: {}: no such file or directory (hint: give {what}; `--help` shows examples)",
+        missing.display()
+    );
+    Some(exit::USAGE)
 }
 
 /// A WASI program starts in `/` of what its host preopened. `wasm/wasi.mjs` preopens the host's

@@ -5,11 +5,67 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use app_notifications::report::{self, Format};
-use app_notifications::results::{self, has_errors};
+use app_notifications::results::{self, has_errors, KrmResult, Severity, Texts};
 use app_notifications::yaml::emit::EmitStyle;
 use app_notifications::{exit, Limits};
 
 use crate::io::{print_results, print_stdout};
+
+/// Places the results of one package on the lines of its files and names those files as the
+/// user can open them: relative to the directory the command runs in, not to the package root
+/// (`render a b` would otherwise name `notifications.yaml` twice).
+pub(crate) fn place(
+    list: &app_notifications::resource_list::ResourceList<'_>,
+    root: &Path,
+    config: Option<(&str, &str)>,
+    results: &mut [KrmResult],
+    limits: &Limits,
+) {
+    let texts = Texts {
+        input: "",
+        function_config: config.map(|(text, origin)| (origin, text)),
+        least: Severity::Info,
+    };
+    results::locate(list, texts, results, limits);
+    let base = app_notifications::package_root(root);
+    let shown = |path: &str| {
+        let joined = base.join(path);
+        let joined = joined.strip_prefix(".").unwrap_or(&joined);
+        joined.display().to_string()
+    };
+    let config_origin = config.map(|(_, origin)| origin);
+    for result in results {
+        let in_package = |text: &str| Some(text) != config_origin;
+        if let Some(position) = &mut result.position {
+            if in_package(&position.text) {
+                position.text = shown(&position.text);
+            }
+        }
+        if let Some(file) = &mut result.file {
+            if in_package(&file.path) {
+                file.path = shown(&file.path);
+            }
+        }
+    }
+}
+
+/// Prints results, each distinct line once per run: with several package paths and one
+/// `--config`, the config's own warnings would otherwise come once per path.
+#[derive(Default)]
+struct Printer {
+    printed: std::collections::HashSet<String>,
+}
+
+impl Printer {
+    fn print(&mut self, results: &[KrmResult]) {
+        let fresh: Vec<KrmResult> = results
+            .iter()
+            .filter(|r| self.printed.insert(r.to_line()))
+            .cloned()
+            .collect();
+        print_results(&fresh);
+    }
+}
 
 /// `check` (no format) and `report`: one package per path. `check` fails on its findings;
 /// `report` draws the picture and fails only when the configs cannot be read.
@@ -25,6 +81,7 @@ pub fn audit_packages(
         .as_ref()
         .map(|(origin, text)| (text.as_str(), origin.as_str()));
     let mut code = exit::OK;
+    let mut printer = Printer::default();
     for root in paths {
         let package = app_notifications::read_package(root, limits)?;
         let list = package.list(config, limits)?;
@@ -38,16 +95,11 @@ pub fn audit_packages(
                 Err(results) => (results, None),
             },
         };
-        results::locate(
-            &list,
-            config.map(|(text, origin)| (origin, text)),
-            &mut problems,
-            limits,
-        );
+        place(&list, root, config, &mut problems, limits);
         if let Some(text) = text {
             print_stdout(&text)?;
         }
-        print_results(&problems);
+        printer.print(&problems);
         if has_errors(&problems) {
             code = exit::FUNCTION_ERROR;
         }
@@ -78,28 +130,27 @@ pub fn render(
         .as_ref()
         .map(|(origin, text)| (text.as_str(), origin.as_str()));
     let mut code = exit::OK;
+    let mut printer = Printer::default();
     let mut stdout = std::io::stdout().lock();
+    // One stream for every package: a `---` between every two objects, also across packages.
+    let mut printed = 0;
     for root in paths {
         let package = app_notifications::read_package(root, limits)?;
         let list = package.list(config, limits)?;
         let mut rendered = app_notifications::render(&list, limits)?;
-        results::locate(
-            &list,
-            config.map(|(text, origin)| (origin, text)),
-            &mut rendered.results,
-            limits,
-        );
-        print_results(&rendered.results);
+        place(&list, root, config, &mut rendered.results, limits);
+        printer.print(&rendered.results);
         if has_errors(&rendered.results) {
             code = exit::FUNCTION_ERROR;
             continue;
         }
         if !write {
             let style = EmitStyle::default();
-            for (i, object) in rendered.objects.iter().enumerate() {
-                if i > 0 {
+            for object in &rendered.objects {
+                if printed > 0 {
                     stdout.write_all(b"---\n")?;
                 }
+                printed += 1;
                 stdout.write_all(app_notifications::document_text(object, &style).as_bytes())?;
             }
             continue;
