@@ -12,6 +12,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("config", 2),
     ("flux", 2),
     ("results", 3),
+    ("dispatch", 3),
     ("generate", 4),
     ("audit", 5),
     ("report", 6),

@@ -4,7 +4,8 @@
 //! - golden: every behaviour as a case directory (`tests/golden/`), run through the binary;
 //! - engine, errors, properties, invariants, fuzz_regressions: the function's guarantees;
 //! - config, yaml_emit, crd: the config API, the emitter, validation against Flux's CRDs;
-//! - cli, audit: the command line, `check` and `report`;
+//! - cli, audit: the command line, `check`, `report` and `explain`;
+//! - dispatch: the model of notification-controller against its own test cases;
 //! - corpus_coverage: the real repositories in `tests/fixtures/corpus`;
 //! - e2e: through kubectl kustomize, kpt and the container image;
 //! - wasm_differential, playground: the WebAssembly builds against the native binary, and the
@@ -18,6 +19,7 @@ mod cli;
 mod config;
 mod corpus_coverage;
 mod crd;
+mod dispatch;
 mod e2e;
 mod engine;
 mod errors;

@@ -343,7 +343,7 @@ pub fn playground(
             .join("---\n");
         answer.svg = Some(report::draw(
             list,
-            generation,
+            Some(generation),
             Format::Svg,
             app_label,
             limits,

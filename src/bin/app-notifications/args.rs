@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use app_notifications::config::APP_NAME_LABEL;
 use app_notifications::report::Format;
 use app_notifications::Limits;
+use app_notifications::EVENT_SOURCE_KINDS;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const EXAMPLES: &str = "\
@@ -26,6 +27,33 @@ Examples:
   KUSTOMIZE_PLUGIN_CONFIG_ROOT=. app-notifications notifications.yaml < resources.yaml
 
 Exit codes: 0 ok, 1 function error (input items returned unchanged, with results), 2 usage error.";
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  app-notifications check examples/kpt
+  app-notifications check --no-cross-namespace-refs examples/kpt
+  # A built stream on stdin, as CI has it after kubectl kustomize:
+  #   kubectl kustomize --enable-alpha-plugins clusters/production | app-notifications check -
+
+Exit codes: 0 ok (warnings may be printed), 1 findings that are errors, 2 usage error.";
+
+const REPORT_EXAMPLES: &str = "\
+Examples:
+  app-notifications report examples/kpt
+  app-notifications report --format mermaid examples/kpt
+  # A built stream on stdin:
+  #   kubectl kustomize --enable-alpha-plugins clusters/production | app-notifications report -";
+
+const EXPLAIN_EXAMPLES: &str = "\
+Examples:
+  app-notifications explain examples/package --event Kustomization/billing/billing-api
+  app-notifications explain examples/kpt --event HelmRelease/billing/billing-worker --severity error --format json
+  app-notifications explain examples/package --event Kustomization/billing/billing-db --metadata kustomize.toolkit.fluxcd.io/commit_status=update
+  app-notifications explain examples/kpt --event HelmChart/flux-system/storefront-storefront-cache --severity error --no-cross-namespace-refs
+  # A built stream on stdin, read as it is:
+  #   kubectl kustomize --enable-alpha-plugins clusters/production | app-notifications explain - --event Kustomization/billing/billing-api
+
+Exit codes: 0 explained (warnings may be printed), 1 the package's configs cannot be applied, 2 usage error.";
 
 /// Application-aware Flux notifications, generated at build time.
 ///
@@ -65,18 +93,27 @@ pub enum Command {
         paths: Vec<PathBuf>,
     },
     /// Fail when generated objects in a package are stale, a labelled applier's app has no
-    /// config, or two Alerts to one Provider cover the same object.
+    /// config, or a route does not deliver: every covered object's events go through a model
+    /// of notification-controller, and each Alert must get them to its Provider exactly once,
+    /// without a metadata conflict.
+    #[command(after_help = CHECK_EXAMPLES)]
     Check {
         /// The AppNotifications (or ConfigMap) to check with; without it, every one in the
         /// package.
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
-        /// Package directories or files.
+        /// Prove the routes as notification-controller runs with --no-cross-namespace-refs:
+        /// an Alert then only gets events of objects in its own namespace.
+        #[arg(long)]
+        no_cross_namespace_refs: bool,
+        /// Package directories or files, or `-`: a built YAML stream on stdin (`kubectl
+        /// kustomize` output), checked as it is, without configs.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
     /// Show app → environment → Alert → Provider → covered appliers, uncovered appliers and
     /// overlaps.
+    #[command(after_help = REPORT_EXAMPLES)]
     Report {
         #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
         format: ReportFormat,
@@ -84,7 +121,38 @@ pub enum Command {
         /// package.
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
-        /// Package directories or files.
+        /// Package directories or files, or `-`: a built YAML stream on stdin (`kubectl
+        /// kustomize` output), reported as it is, without configs.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// Where do an object's events go? The event (with the object's event.toolkit.fluxcd.io/*
+    /// annotations, as Flux controllers send them) goes through a model of
+    /// notification-controller: each notification (Alert → Provider, its metadata, metadata
+    /// conflicts), and why every other Alert does not take it.
+    #[command(after_help = EXPLAIN_EXAMPLES)]
+    Explain {
+        /// The object the event is about: KIND/NAMESPACE/NAME, e.g.
+        /// Kustomization/billing/billing-api.
+        #[arg(long, value_name = "KIND/NAMESPACE/NAME", value_parser = parse_event)]
+        event: EventRef,
+        #[arg(long, value_enum, default_value_t = EventSeverity::Info)]
+        severity: EventSeverity,
+        /// The event's message (inclusionList and exclusionList are matched against it).
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        message: String,
+        /// A metadata key the controller adds, e.g. kustomize.toolkit.fluxcd.io/revision=main@sha1:0a1b2c
+        /// (repeatable); the object's own event.toolkit.fluxcd.io/* annotations win over the
+        /// same key, as in Flux's event recorder.
+        #[arg(long, value_name = "KEY=VALUE", value_parser = parse_metadata)]
+        metadata: Vec<(String, String)>,
+        /// Dispatch as notification-controller does with --no-cross-namespace-refs.
+        #[arg(long)]
+        no_cross_namespace_refs: bool,
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+        format: ExplainFormat,
+        /// Package directories or files, read as `render` reads them (with the objects
+        /// generation produces), or `-`: a built YAML stream on stdin, read as it is.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
@@ -121,6 +189,79 @@ impl ReportFormat {
             ReportFormat::Svg => Format::Svg,
         }
     }
+}
+
+/// `--event KIND/NAMESPACE/NAME`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRef {
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+}
+
+fn parse_event(text: &str) -> Result<EventRef, String> {
+    let parts: Vec<&str> = text.split('/').collect();
+    let [kind, namespace, name] = parts.as_slice() else {
+        return Err(format!(
+            "`{text}` is not KIND/NAMESPACE/NAME (e.g. Kustomization/billing/billing-api)"
+        ));
+    };
+    if kind.is_empty() || namespace.is_empty() || name.is_empty() {
+        return Err(format!(
+            "`{text}` has an empty part: every event names its object's kind, namespace and \
+             name (Flux drops events of objects without a namespace)"
+        ));
+    }
+    let known: Vec<&str> = EVENT_SOURCE_KINDS.iter().map(|(k, _)| *k).collect();
+    if !known.contains(kind) {
+        let hint = known
+            .iter()
+            .find(|k| k.eq_ignore_ascii_case(kind))
+            .map(|k| format!("did you mean {k}? "))
+            .unwrap_or_default();
+        return Err(format!(
+            "`{kind}` is not a kind an Alert can watch ({hint}one of: {})",
+            known.join(", ")
+        ));
+    }
+    Ok(EventRef {
+        kind: kind.to_string(),
+        namespace: namespace.to_string(),
+        name: name.to_string(),
+    })
+}
+
+fn parse_metadata(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((key, value)) if !key.is_empty() => Ok((key.to_string(), value.to_string())),
+        _ => Err(format!(
+            "`{text}` is not KEY=VALUE (e.g. kustomize.toolkit.fluxcd.io/revision=main@sha1:0a1b2c)"
+        )),
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventSeverity {
+    Info,
+    Error,
+}
+
+impl EventSeverity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventSeverity::Info => "info",
+            EventSeverity::Error => "error",
+        }
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExplainFormat {
+    /// Each notification and each skipped Alert with its reason, for a terminal.
+    Text,
+    /// Stable JSON: {event, notifications[{alert, provider, metadata, conflicts}],
+    /// skipped[{alert, reason}]}.
+    Json,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]

@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod explain;
 mod io;
 mod package;
 
@@ -11,6 +12,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use app_notifications::config::Mode;
+use app_notifications::dispatch::Options;
 use app_notifications::{exit, Limits};
 use clap::Parser;
 
@@ -76,9 +78,20 @@ fn run() -> Result<i32> {
                 &cli.app_label,
             ))
         }
-        Some(Command::Check { config, paths }) => {
-            package::audit_packages(config.as_deref(), &paths, &limits, &cli.app_label, None)
-        }
+        Some(Command::Check {
+            config,
+            no_cross_namespace_refs,
+            paths,
+        }) => package::audit_packages(
+            config.as_deref(),
+            &paths,
+            &limits,
+            &cli.app_label,
+            None,
+            &Options {
+                no_cross_namespace_refs,
+            },
+        ),
         Some(Command::Report {
             format,
             config,
@@ -89,6 +102,29 @@ fn run() -> Result<i32> {
             &limits,
             &cli.app_label,
             Some(format.format()),
+            &Options::default(),
+        ),
+        Some(Command::Explain {
+            event,
+            severity,
+            message,
+            metadata,
+            no_cross_namespace_refs,
+            format,
+            paths,
+        }) => explain::explain(
+            &explain::Request {
+                event,
+                severity: severity.as_str(),
+                message,
+                metadata,
+                options: Options {
+                    no_cross_namespace_refs,
+                },
+                format,
+            },
+            &paths,
+            &limits,
         ),
         Some(Command::Schema { format }) => {
             let schema = match format {
