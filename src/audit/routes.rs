@@ -467,17 +467,21 @@ fn report(
     }
     for (position, objects) in &gathered.commit_status {
         let proved = &alerts[*position];
+        let (it, its) = if objects.len() > 1 {
+            ("them", "their")
+        } else {
+            ("it", "its")
+        };
         let message = format!(
             "Alert {} sends to {}, which sets commit statuses: notification-controller gives it \
              only events with {EVENT_GROUP}/commit, commit-status updates (a Kustomization's \
              \"Reconciliation finished\") and errors, so the info events of {} are never posted, \
-             only their failures (hint: annotate {} with {EVENT_GROUP}/commit: <sha>, set \
-             eventSeverity: error on the Alert, or send their info events to another Provider; \
+             only {its} failures (hint: annotate {it} with {EVENT_GROUP}/commit: <sha>, set \
+             eventSeverity: error on the Alert, or send {its} info events to another Provider; \
              {})",
             proved.view.id(),
             provider_text(*position),
             objects_text(objects),
-            if objects.len() > 1 { "them" } else { "it" },
             authorship(proved)
         );
         proof

@@ -31,7 +31,9 @@ Exit codes: 0 ok, 1 function error (input items returned unchanged, with results
 const CHECK_EXAMPLES: &str = "\
 Examples:
   app-notifications check examples/kpt
-  app-notifications check --no-cross-namespace-refs examples/kpt
+  # Proven for a notification-controller run with --no-cross-namespace-refs (this one exits 1:
+  # storefront's Alert covers its HelmChart in flux-system):
+  #   app-notifications check --no-cross-namespace-refs examples/kpt
   # A built stream on stdin, as CI has it after kubectl kustomize:
   #   kubectl kustomize --enable-alpha-plugins clusters/production | app-notifications check -
 
