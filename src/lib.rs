@@ -34,8 +34,8 @@ pub use audit::{
 };
 pub use flux::EVENT_SOURCE_KINDS;
 pub use function::{
-    built_hint, built_notes, check_built, check_list, exit, explain_list, field_problems, process,
-    run_krm, run_krm_with, run_legacy_plugin, try_run_krm, Outcome,
+    built_hint, built_notes, check_built, check_list, event_subjects, exit, explain_list,
+    field_problems, process, run_krm, run_krm_with, run_legacy_plugin, try_run_krm, Outcome,
 };
 pub use generate::{generate, reader, Generated, Generation, READ_SPEC};
 pub use limits::Limits;

@@ -164,3 +164,26 @@ pub fn explain(
         warnings,
     }
 }
+
+/// The objects of the build an event can be about, sorted by kind, namespace and name: Flux
+/// objects of a kind an Alert can watch, with a namespace (the recorder drops events of objects
+/// without one), and the HelmCharts source-controller creates for the build's HelmReleases.
+pub fn subjects(
+    list: &ResourceList<'_>,
+    generation: Option<&Generation>,
+    reader: &Reader<'_>,
+) -> Vec<ObjectRef> {
+    let rendered = Rendered::of(list, generation, reader);
+    let mut out: Vec<ObjectRef> = rendered
+        .event_objects()
+        .map(|o| o.reference)
+        .filter(|r| {
+            r.namespace.is_some()
+                && flux::event_api_version(&r.kind).is_some()
+                && crate::dispatch::metadata::object_group(&r.api_version).ends_with(".fluxcd.io")
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.kind, &a.namespace, &a.name).cmp(&(&b.kind, &b.namespace, &b.name)));
+    out.dedup_by(|a, b| (&a.kind, &a.namespace, &a.name) == (&b.kind, &b.namespace, &b.name));
+    out
+}

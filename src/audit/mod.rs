@@ -22,7 +22,7 @@ use crate::generate::{generated_by, Generation, GENERATED_BY};
 use crate::resource_list::orchestrator::is_orchestrator;
 use crate::resource_list::{qualified, Item, Reader, ResourceList};
 use crate::results::KrmResult;
-pub use explain::{explain, EventQuery, Explanation, NotSent, Sent};
+pub use explain::{explain, subjects, EventQuery, Explanation, NotSent, Sent};
 use rendered::Rendered;
 use routes::ProvedAlert;
 
