@@ -624,3 +624,48 @@ fn check_proves_routes_on_the_appliers_as_annotate_appliers_leaves_them() {
         "{stderr}"
     );
 }
+
+/// The HelmChart of a HelmRelease carries helm-controller's owner labels (a wildcard entry can
+/// select it by them) and, only when the HelmRelease says so, `spec.chart.metadata`.
+#[test]
+fn a_helm_releases_chart_is_matched_by_its_owner_labels_and_carries_its_chart_metadata() {
+    let stream = |chart_metadata: &str| {
+        format!(
+            "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: \
+             worker\n  namespace: billing\nspec:\n  interval: 5m\n  chart:\n{chart_metadata}    \
+             spec:\n      chart: worker\n      sourceRef:\n        kind: HelmRepository\n        \
+             name: charts\n        namespace: flux-system\n---\n\
+             apiVersion: notification.toolkit.fluxcd.io/v1beta3\nkind: Alert\nmetadata:\n  \
+             name: charts\n  namespace: flux-system\nspec:\n  providerRef:\n    name: hook\n  \
+             eventSources:\n  - kind: HelmChart\n    name: '*'\n    matchLabels:\n      \
+             helm.toolkit.fluxcd.io/name: worker\n---\n\
+             apiVersion: notification.toolkit.fluxcd.io/v1beta3\nkind: Provider\nmetadata:\n  \
+             name: hook\n  namespace: flux-system\nspec:\n  type: generic\n"
+        )
+    };
+    let explain = |input: String| {
+        let (code, stdout, stderr) = run(
+            bin().args([
+                "explain",
+                "-",
+                "--event",
+                "HelmChart/flux-system/billing-worker",
+                "--format",
+                "json",
+            ]),
+            input.as_bytes(),
+        );
+        assert_eq!((code, stderr.as_str()), (0, ""));
+        serde_json::from_str::<serde_json::Value>(&stdout).unwrap()
+    };
+    let plain = explain(stream(""));
+    assert_eq!(plain["notifications"][0]["alert"], "flux-system/charts");
+    assert_eq!(plain["event"]["metadata"], serde_json::json!({}));
+    let annotated = explain(stream(
+        "    metadata:\n      annotations:\n        event.toolkit.fluxcd.io/team: payments\n",
+    ));
+    assert_eq!(
+        annotated["notifications"][0]["metadata"],
+        serde_json::json!({"team": "payments"})
+    );
+}

@@ -1,13 +1,13 @@
 //! The build as it will stand in the cluster: for a package, its objects after generation
 //! (generated objects fresh, stale ones gone, annotations stamped on appliers); for a built
 //! stream, its objects as they are. Local config (the AppNotifications) is not applied, so it
-//! is not part of it. Only `check`, `report` and `explain` build this.
+//! is not part of it; nor is anything dispatch cannot see. Only `check`, `report` and `explain`
+//! build this.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::Value;
 
-use crate::config;
 use crate::dispatch::{self, build, Alert, Cluster, Object, ObjectRef, Provider, Strings};
 use crate::flux::{self, CHART_SOURCE_REFERENCE, HELM_GROUP, NOTIFICATION_GROUP};
 use crate::generate::{is_notification, Generation, GENERATED_BY};
@@ -26,8 +26,8 @@ pub struct RenderedObject {
     pub name: String,
     pub labels: Strings,
     pub annotations: Strings,
-    /// The whole object, for the kinds whose spec dispatch reads (Alert, Provider, a
-    /// HelmRelease with a chart, HelmRepository).
+    /// The whole object, for the kinds whose spec dispatch reads (Alert, Provider,
+    /// HelmRepository).
     pub value: Option<Value>,
     /// The input item it is, if it is one (a generated object new in this run is not).
     pub item: Option<usize>,
@@ -87,6 +87,8 @@ pub struct Rendered {
     /// The HelmCharts source-controller will create for the build's HelmReleases (a build
     /// never holds them), unless the build holds one of the same name.
     pub charts: Vec<Object>,
+    /// Positions in `objects` (then, past its end, in `charts`) by kind, namespace and name.
+    index: HashMap<(String, Option<String>, String), Vec<usize>>,
 }
 
 fn pairs(pairs: &[(std::borrow::Cow<'_, str>, std::borrow::Cow<'_, str>)]) -> Strings {
@@ -105,20 +107,56 @@ fn value_strings(value: &Value) -> Strings {
         .collect()
 }
 
-/// Whether the model reads the whole of an item.
+/// Whether dispatch can see an object: a notification object, or one of a kind Flux reports
+/// events about (the kinds an Alert can watch). A build's other objects (ConfigMaps,
+/// Deployments, the configs) play no part, and most builds are mostly those.
+fn matters(kind: &str, group: &str) -> bool {
+    flux::event_api_version(kind).is_some()
+        || ((kind == "Alert" || kind == "Provider") && group == NOTIFICATION_GROUP)
+}
+
+/// Whether the model reads the whole of an item (these are small: a HelmRelease, whose values
+/// can be large, is read only when its chart carries metadata, see [`chart_of`]).
 fn needs_value(item: &Item<'_>) -> bool {
     let f = &item.fields;
     match f.kind.as_ref() {
         "Alert" | "Provider" => is_notification(f),
-        "HelmRelease" => {
-            f.group() == HELM_GROUP
-                && f.references
-                    .iter()
-                    .any(|r| r.field == CHART_SOURCE_REFERENCE)
-        }
         "HelmRepository" => flux::is_source_group(f.group()),
         _ => false,
     }
+}
+
+/// The HelmChart helm-controller creates for a HelmRelease item (`build::helm_chart`). Its
+/// name and namespace come from the fields read already; its labels and annotations from
+/// `spec.chart.metadata`, so the item is read whole only when its text can hold that: a key
+/// `metadata` besides the object's own.
+fn chart_of(list: &ResourceList<'_>, item: &Item<'_>, reader: &Reader<'_>) -> Option<Object> {
+    let f = &item.fields;
+    if f.kind != "HelmRelease" || f.group() != HELM_GROUP {
+        return None;
+    }
+    let source = f
+        .references
+        .iter()
+        .find(|r| r.field == CHART_SOURCE_REFERENCE)?;
+    let namespace = f.namespace()?;
+    if item.text().matches("metadata").nth(1).is_some() {
+        return build::helm_chart(&list.item_value(item, reader)?);
+    }
+    let labels = Strings::from([
+        (format!("{HELM_GROUP}/name"), f.name.to_string()),
+        (format!("{HELM_GROUP}/namespace"), namespace.to_string()),
+    ]);
+    Some(Object {
+        reference: ObjectRef::new(
+            &format!("{}/v1", flux::SOURCE_GROUP),
+            "HelmChart",
+            Some(source.target.namespace.as_deref().unwrap_or(namespace)),
+            &format!("{namespace}-{}", f.name),
+        ),
+        labels,
+        annotations: Strings::new(),
+    })
 }
 
 impl Rendered {
@@ -143,11 +181,11 @@ impl Rendered {
             fresh.extend(&edits.append);
         }
         let mut objects = Vec::new();
+        let mut charts = Vec::new();
         for item in &list.items {
             let f = &item.fields;
             let local = f.annotation(LOCAL_CONFIG) == Some("true");
-            let is_config = f.kind == config::KIND;
-            if gone.contains(&item.index) || local || is_config || f.kind.is_empty() {
+            if gone.contains(&item.index) || local || !matters(&f.kind, f.group()) {
                 continue;
             }
             let mut object = RenderedObject {
@@ -170,10 +208,16 @@ impl Rendered {
             if needs_value(item) {
                 object.value = list.item_value(item, reader);
             }
+            charts.extend(chart_of(list, item, reader));
             objects.push(object);
         }
         for value in fresh {
             let meta = &value["metadata"];
+            let (kind, api_version) = (value["kind"].as_str(), value["apiVersion"].as_str());
+            let group = api_version.and_then(|v| v.split_once('/')).map(|(g, _)| g);
+            if !matters(kind.unwrap_or_default(), group.unwrap_or_default()) {
+                continue;
+            }
             let annotations = value_strings(&meta["annotations"]);
             objects.push(RenderedObject {
                 api_version: value["apiVersion"].as_str().unwrap_or_default().to_string(),
@@ -192,16 +236,26 @@ impl Rendered {
             .filter(|o| o.kind == "HelmChart" && flux::is_source_group(o.group()))
             .map(|o| (o.namespace.as_deref(), o.name.as_str()))
             .collect();
-        let charts = objects
+        charts.retain(|chart: &Object| {
+            let r = &chart.reference;
+            !present.contains(&(r.namespace.as_deref(), r.name.as_str()))
+        });
+        let mut index: HashMap<(String, Option<String>, String), Vec<usize>> = HashMap::new();
+        let keys = objects
             .iter()
-            .filter(|o| o.kind == "HelmRelease" && o.group() == HELM_GROUP)
-            .filter_map(|o| o.value.as_ref().and_then(build::helm_chart))
-            .filter(|chart| {
-                let r = &chart.reference;
-                !present.contains(&(r.namespace.as_deref(), r.name.as_str()))
-            })
-            .collect();
-        Rendered { objects, charts }
+            .map(|o| (o.kind.clone(), o.namespace.clone(), o.name.clone()))
+            .chain(charts.iter().map(|c| {
+                let r = &c.reference;
+                (r.kind.clone(), r.namespace.clone(), r.name.clone())
+            }));
+        for (position, key) in keys.enumerate() {
+            index.entry(key).or_default().push(position);
+        }
+        Rendered {
+            objects,
+            charts,
+            index,
+        }
     }
 
     /// The build's Alerts, read for the model, in build order.
@@ -257,25 +311,27 @@ impl Rendered {
         namespace: Option<&str>,
         name: &str,
     ) -> Option<(Object, Option<&RenderedObject>)> {
+        let positions = self.index.get(&(
+            kind.to_string(),
+            namespace.map(str::to_string),
+            name.to_string(),
+        ))?;
+        let objects: Vec<&RenderedObject> = positions
+            .iter()
+            .filter_map(|&p| self.objects.get(p))
+            .collect();
         // A kind two groups share (kustomize's own Kustomization) is the Flux one.
-        let mut matching = self
-            .objects
+        let best = objects
             .iter()
-            .filter(|o| o.kind == kind && o.namespace.as_deref() == namespace && o.name == name);
-        let first = matching.clone().next();
-        let best = matching
             .find(|o| o.group().ends_with(".fluxcd.io"))
-            .or(first);
+            .or(objects.first());
         if let Some(object) = best {
-            return Some((object.object(), Some(object)));
+            return Some((object.object(), Some(*object)));
         }
-        self.charts
+        let chart = positions
             .iter()
-            .find(|c| {
-                let r = &c.reference;
-                r.kind == kind && r.namespace.as_deref() == namespace && r.name == name
-            })
-            .map(|c| (c.clone(), None))
+            .find_map(|&p| p.checked_sub(self.objects.len()))?;
+        self.charts.get(chart).map(|c| (c.clone(), None))
     }
 }
 

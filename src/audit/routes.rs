@@ -126,11 +126,6 @@ pub fn prove(
             ));
         }
     }
-    let cluster: Cluster = rendered.cluster(
-        alerts.iter().map(|a| a.rendered.alert.clone()).collect(),
-        assumed,
-    );
-
     // Every object any Alert covers, and the Alerts that cover it.
     let mut covering: BTreeMap<&ObjectId, Vec<usize>> = BTreeMap::new();
     for (position, proved) in alerts.iter().enumerate() {
@@ -141,11 +136,24 @@ pub fn prove(
             covering.entry(object).or_default().push(position);
         }
     }
+    let subjects: Vec<(&ObjectId, Vec<usize>, Object, bool)> = covering
+        .into_iter()
+        .map(|(id, routes)| {
+            let (object, found) = subject(rendered, id);
+            let emits = build::emits_events(&id.kind, found.and_then(|o| o.value.as_ref()));
+            (id, routes, object, emits)
+        })
+        .collect();
+    // The model reads only the labels of the object an event is about: the covered ones.
+    let cluster = Cluster::new(
+        alerts.iter().map(|a| a.rendered.alert.clone()).collect(),
+        rendered.providers().into_iter().chain(assumed),
+        subjects.iter().map(|(_, _, object, _)| object.clone()),
+    );
     let mut gathered = Gathered::default();
-    for (id, routes) in covering {
-        let (object, found) = subject(rendered, id);
-        let emits = build::emits_events(&id.kind, found.and_then(|o| o.value.as_ref()));
-        let events = representative_events(&object, emits);
+    for (id, routes, object, emits) in &subjects {
+        let (id, emits) = (*id, *emits);
+        let events = representative_events(object, emits);
         let dispatches: Vec<(&Emitted, crate::dispatch::Dispatch)> = events
             .iter()
             .map(|e| (e, cluster.dispatch(&e.event, options, Scope::Candidates)))
@@ -173,7 +181,7 @@ pub fn prove(
                 }
             }
         }
-        for &position in &routes {
+        for &position in routes {
             let takes_info = alerts[position].rendered.alert.event_severity == INFO;
             for severity in [INFO, ERROR] {
                 if severity == INFO && !takes_info {
