@@ -74,6 +74,34 @@ pub fn is_source_kind(kind: &str) -> bool {
     )
 }
 
+/// The kinds an Alert's `eventSources` may name (NC v1.9.3 `api/v1/reference_types.go`), in
+/// the CRD's order, each with the apiVersion its controller reports events under (the served
+/// storage versions of Flux 2.9: source-controller v1.9, kustomize-controller v1.9,
+/// helm-controller v1.6, image-reflector-controller v1.2, image-automation-controller v1.2,
+/// source-watcher v2.2).
+pub const EVENT_SOURCE_KINDS: &[(&str, &str)] = &[
+    ("Bucket", "source.toolkit.fluxcd.io/v1"),
+    ("GitRepository", "source.toolkit.fluxcd.io/v1"),
+    ("Kustomization", "kustomize.toolkit.fluxcd.io/v1"),
+    ("HelmRelease", "helm.toolkit.fluxcd.io/v2"),
+    ("HelmChart", "source.toolkit.fluxcd.io/v1"),
+    ("HelmRepository", "source.toolkit.fluxcd.io/v1"),
+    ("ImageRepository", "image.toolkit.fluxcd.io/v1"),
+    ("ImagePolicy", "image.toolkit.fluxcd.io/v1"),
+    ("ImageUpdateAutomation", "image.toolkit.fluxcd.io/v1"),
+    ("OCIRepository", "source.toolkit.fluxcd.io/v1"),
+    ("ArtifactGenerator", "source.extensions.fluxcd.io/v1beta1"),
+    ("ExternalArtifact", "source.toolkit.fluxcd.io/v1"),
+];
+
+/// The apiVersion events about an object of `kind` carry, for kinds an Alert can name.
+pub fn event_api_version(kind: &str) -> Option<&'static str> {
+    EVENT_SOURCE_KINDS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, api_version)| *api_version)
+}
+
 /// Whether an API group holds Flux sources.
 pub fn is_source_group(group: &str) -> bool {
     group == SOURCE_GROUP || group == SOURCE_EXTENSIONS_GROUP

@@ -7,9 +7,10 @@
 //!
 //! The entry points are [`run_krm`] (a ResourceList in, a ResourceList out),
 //! [`run_legacy_plugin`] (kustomize's exec plugin protocol), [`Package`] with [`render`] (a
-//! package on disk, as `app-notifications render` reads it), [`check_list`] and
-//! [`report::report_list`]. [`resource_list`] and [`yaml`] are byte-exact KRM I/O that knows
-//! nothing of this product.
+//! package on disk, as `app-notifications render` reads it), [`check_list`],
+//! [`check_built`], [`explain_list`] and [`report::report_list`]. [`dispatch`] is the model of
+//! notification-controller that `check` and `explain` run events through. [`resource_list`]
+//! and [`yaml`] are byte-exact KRM I/O that knows nothing of this product.
 #![forbid(unsafe_code)]
 
 /// The engine's version: what `--version` prints, and the npm package's version.
@@ -18,6 +19,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 mod audit;
 pub mod check_format;
 pub mod config;
+pub mod dispatch;
 mod flux;
 mod function;
 mod generate;
@@ -31,14 +33,18 @@ pub mod resource_list;
 pub mod results;
 pub mod yaml;
 
-pub use audit::{audit, AlertView, Audit, ObjectId, Overlap, Wildcard};
+pub use audit::{
+    audit, AlertView, Audit, EventQuery, Explanation, NotSent, ObjectId, Overlap, Sent, Wildcard,
+};
+pub use flux::EVENT_SOURCE_KINDS;
 pub use function::{
-    check_list, exit, process, run_krm, run_krm_with, run_legacy_plugin, try_run_krm, Outcome,
+    built_hint, built_notes, check_built, check_list, event_subjects, exit, explain_list,
+    field_problems, process, run_krm, run_krm_with, run_legacy_plugin, try_run_krm, Outcome,
     StderrResults,
 };
 pub use generate::{generate, reader, Generated, Generation, READ_SPEC};
 pub use limits::Limits;
 pub use package::{
-    document_text, read as read_package, render, root_dir as package_root, Package, PackageError,
-    RenderedPackage, SourceFile,
+    built as built_list, document_text, read as read_package, render, root_dir as package_root,
+    Package, PackageError, RenderedPackage, SourceFile,
 };

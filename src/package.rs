@@ -156,6 +156,30 @@ impl Package {
     }
 }
 
+/// A built YAML stream (what `kubectl kustomize` prints) as one list, its documents annotated
+/// with `origin` as their path and their position as index, so that results point at
+/// `origin:line:column`. Documents that are not objects are left out, as in a package; the
+/// list is read from, never spliced.
+pub fn built<'t>(
+    text: &'t str,
+    origin: &'t str,
+    limits: &Limits,
+) -> Result<ResourceList<'t>, ReadError> {
+    let reader = generate::reader(limits);
+    let mut stream = reader.stream(text, origin)?;
+    stream
+        .items
+        .retain(|item| !item.fields.kind.is_empty() && !item.fields.api_version.is_empty());
+    for item in &mut stream.items {
+        let annotations = &mut item.fields.annotations;
+        annotations.retain(|(k, _)| k != PATH && k != INDEX);
+        annotations.push((Cow::Borrowed(PATH), Cow::Borrowed(origin)));
+        annotations.push((Cow::Borrowed(INDEX), Cow::Owned(item.index.to_string())));
+    }
+    // Numbered anew: only objects are items.
+    Ok(ResourceList::compose([stream], None))
+}
+
 /// What `render` found: the package's files after generation (only files that change), the
 /// files to delete, and the results.
 #[derive(Debug, Default)]

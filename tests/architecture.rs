@@ -13,6 +13,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("flux", 2),
     ("reach", 2),
     ("results", 3),
+    ("dispatch", 3),
     ("generate", 4),
     ("audit", 5),
     ("report", 6),

@@ -4,7 +4,8 @@
 //! - golden: every behaviour as a case directory (`tests/golden/`), run through the binary;
 //! - engine, errors, properties, invariants, fuzz_regressions: the function's guarantees;
 //! - config, yaml_emit, crd: the config API, the emitter, validation against Flux's CRDs;
-//! - cli, audit: the command line, `check` and `report`;
+//! - cli, audit: the command line, `check`, `report` and `explain`;
+//! - dispatch: the model of notification-controller against its own test cases;
 //! - adopt, ci_files: `init`, `import`, `check --format`, completions and the man page; the
 //!   action, the pre-commit hooks, the release workflow and the CI examples;
 //! - corpus_coverage: the real repositories in `tests/fixtures/corpus`;
@@ -24,6 +25,7 @@ mod cli;
 mod config;
 mod corpus_coverage;
 mod crd;
+mod dispatch;
 mod docs_figures;
 mod e2e;
 mod engine;

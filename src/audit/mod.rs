@@ -1,20 +1,31 @@
 //! Coverage, seen whole: which Alert covers which applier, what is stale, uncovered or covered
-//! twice. `check` turns it into findings; [`crate::report`] draws it.
+//! twice, and whether every route delivers (`routes`, through the model of
+//! notification-controller in [`crate::dispatch`]). `check` turns it into findings;
+//! [`crate::report`] draws it; `explain` follows one event.
 //!
-//! The picture is of the package as it will be after generation: the Alerts a fresh run
-//! generates plus the Alerts users wrote themselves (they send notifications too).
+//! The picture is of the build as it will be applied: for a package, after generation (the
+//! Alerts a fresh run generates plus the Alerts users wrote themselves, which send
+//! notifications too); for a built stream (`kubectl kustomize` output), as it is.
+
+mod explain;
+mod rendered;
+mod routes;
 
 use std::collections::BTreeSet;
 
 use serde_json::Value;
 
 use crate::config::APP_NAME_LABEL;
+use crate::dispatch::Options;
 use crate::flux::applier_group;
-use crate::generate::{generated_by, is_notification, Generation, GENERATED_BY};
-use crate::reach::{self, EventSources, Sending};
+use crate::generate::{generated_by, Generation, ENVIRONMENT_LABEL, GENERATED_BY};
+use crate::reach::EventSources;
 use crate::resource_list::orchestrator::is_orchestrator;
 use crate::resource_list::{qualified, Item, Reader, ResourceList};
 use crate::results::KrmResult;
+pub use explain::{explain, subjects, EventQuery, Explanation, NotSent, Sent};
+use rendered::Rendered;
+use routes::ProvedAlert;
 
 pub use crate::reach::{ObjectId, Wildcard};
 
@@ -60,61 +71,60 @@ pub struct Audit {
     pub findings: Vec<KrmResult>,
 }
 
-/// Audits a list against the generation run over it.
+/// Audits a list: against the generation run over it (a package, or a ResourceList with its
+/// configs), or, with `generation` `None`, as a built stream whose generated objects are
+/// taken as they are (no configs to compare with, so nothing is stale).
 pub fn audit(
     list: &ResourceList<'_>,
-    generation: &Generation,
+    generation: Option<&Generation>,
     app_label: &str,
     reader: &Reader<'_>,
+    options: &Options,
 ) -> Audit {
     let mut audit = Audit::default();
-    staleness(list, generation, reader, &mut audit.findings);
-
-    // The Alerts after generation: fresh generated ones, and users' own.
-    let mut alerts: Vec<AlertView> = Vec::new();
-    let edits = &generation.edits;
-    for value in edits.replace.iter().map(|(_, v)| v).chain(&edits.append) {
-        if value["kind"] == "Alert" {
-            alerts.push(view(value, true, generation));
-        }
+    if let Some(generation) = generation {
+        staleness(list, generation, reader, &mut audit.findings);
     }
-    let replaced_or_removed: BTreeSet<usize> = edits
-        .replace
-        .iter()
-        .map(|(i, _)| *i)
-        .chain(edits.remove.iter().copied())
+    let rendered = Rendered::of(list, generation, reader);
+    let mut alerts: Vec<(AlertView, rendered::RenderedAlert)> = rendered
+        .alerts()
+        .into_iter()
+        .map(|alert| (view(&alert.value, alert.owner.is_some(), generation), alert))
         .collect();
-    for item in &list.items {
-        let kept_generated =
-            generated_by(item).is_some() && !replaced_or_removed.contains(&item.index);
-        let user_alert = generated_by(item).is_none();
-        if item.fields.kind == "Alert"
-            && is_notification(&item.fields)
-            && (user_alert || kept_generated)
-        {
-            if let Some(value) = list.item_value(item, reader) {
-                alerts.push(view(&value, !user_alert, generation));
-            }
-        }
+    let mut views: Vec<AlertView> = alerts.iter().map(|(v, _)| v.clone()).collect();
+    resolve(list, &mut views, &mut audit.findings);
+    for ((view, _), resolved) in alerts.iter_mut().zip(views) {
+        *view = resolved;
     }
-    resolve(list, &mut alerts, &mut audit.findings);
-    alerts.sort_by(|a, b| (&a.app, &a.environment, a.id()).cmp(&(&b.app, &b.environment, b.id())));
-
-    uncovered(list, generation, app_label, &alerts, &mut audit);
-    audit.overlaps = overlaps(&alerts);
-    for overlap in &audit.overlaps {
-        let names: Vec<String> = overlap.objects.iter().map(ToString::to_string).collect();
-        audit.findings.push(KrmResult::error(format!(
-            "Alerts {} and {} both send events of {} to Provider {}: every event is notified \
-             twice (hint: cover each applier in one Alert per Provider; narrow one Alert's \
-             eventSources or use another Provider)",
-            overlap.alerts.0,
-            overlap.alerts.1,
-            names.join(", "),
-            qualified(overlap.namespace.as_deref(), &overlap.provider),
-        )));
-    }
-    audit.alerts = alerts;
+    alerts.sort_by(|(a, _), (b, _)| {
+        (&a.app, &a.environment, a.id()).cmp(&(&b.app, &b.environment, b.id()))
+    });
+    let views: Vec<AlertView> = alerts.iter().map(|(v, _)| v.clone()).collect();
+    let apps: BTreeSet<String> = match generation {
+        Some(generation) => generation.apps.clone(),
+        // A built stream holds no configs: an app has one if the build holds its Alerts.
+        None => views
+            .iter()
+            .filter(|v| v.generated)
+            .filter_map(|v| v.app.clone())
+            .collect(),
+    };
+    uncovered(
+        list,
+        &apps,
+        generation.is_none(),
+        app_label,
+        &views,
+        &mut audit,
+    );
+    let proved: Vec<ProvedAlert<'_>> = alerts
+        .iter()
+        .map(|(view, rendered)| ProvedAlert { view, rendered })
+        .collect();
+    let proof = routes::prove(list, &rendered, &proved, options, generation.is_none());
+    audit.findings.extend(proof.findings);
+    audit.overlaps = proof.overlaps;
+    audit.alerts = views;
     audit
 }
 
@@ -122,24 +132,29 @@ fn text(value: &Value) -> Option<String> {
     value.as_str().filter(|s| !s.is_empty()).map(str::to_string)
 }
 
-/// What an Alert says about itself. An Alert generated with `annotateAppliers` carries no
-/// `app`/`env` in its eventMetadata (the objects do): generation says whose it is.
-fn view(value: &Value, generated: bool, generation: &Generation) -> AlertView {
+/// What an Alert says about itself. A generated Alert whose objects carry its app and
+/// environment (`annotateAppliers`) has neither in its eventMetadata: generation knows them, and
+/// a built stream still has them as labels.
+fn view(value: &Value, generated: bool, generation: Option<&Generation>) -> AlertView {
     let meta = &value["metadata"];
     let spec = &value["spec"];
     let namespace = text(&meta["namespace"]);
     let name = text(&meta["name"]).unwrap_or_default();
     let sources = EventSources::of_alert(value);
     let known = generation
-        .alert_apps
-        .get(&(namespace.clone(), name.clone()))
+        .and_then(|g| g.alert_apps.get(&(namespace.clone(), name.clone())))
         .filter(|_| generated);
     AlertView {
         app: text(&spec["eventMetadata"]["app"])
             .or_else(|| known.map(|(app, _)| app.clone()))
             .or_else(|| text(&meta["labels"][APP_NAME_LABEL])),
         environment: text(&spec["eventMetadata"]["env"])
-            .or_else(|| known.and_then(|(_, env)| env.clone())),
+            .or_else(|| known.and_then(|(_, env)| env.clone()))
+            .or_else(|| {
+                generated
+                    .then(|| text(&meta["labels"][ENVIRONMENT_LABEL]))
+                    .flatten()
+            }),
         namespace,
         name,
         provider: text(&spec["providerRef"]["name"]).unwrap_or_default(),
@@ -189,10 +204,12 @@ fn id_of(item: &Item<'_>) -> ObjectId {
 }
 
 /// Flux appliers no Alert covers; those whose app label names an app without a config are
-/// errors.
+/// errors, and so, in a built stream, are those of an app whose Alerts leave them out (in a
+/// package, the app's stale Alert says so).
 fn uncovered(
     list: &ResourceList<'_>,
-    generation: &Generation,
+    apps: &BTreeSet<String>,
+    built: bool,
     app_label: &str,
     alerts: &[AlertView],
     audit: &mut Audit,
@@ -209,7 +226,7 @@ fn uncovered(
         }
         let app = f.label(app_label).map(str::to_string);
         if let Some(app) = &app {
-            if !generation.apps.contains(app) {
+            if !apps.contains(app) {
                 audit.findings.push(
                     KrmResult::error(format!(
                         "{id} carries {app_label}={app}, but no AppNotifications covers app \
@@ -218,31 +235,27 @@ fn uncovered(
                     ))
                     .about(item),
                 );
+            } else if built {
+                let own: Vec<String> = alerts
+                    .iter()
+                    .filter(|a| a.generated && a.app.as_deref() == Some(app))
+                    .map(AlertView::id)
+                    .collect();
+                audit.findings.push(
+                    KrmResult::error(format!(
+                        "{id} carries {app_label}={app}, but no Alert of the build covers it; \
+                         app {app}'s Alerts ({}) leave it out (hint: the build is older than the \
+                         applier or was built without the function: build it again with \
+                         app-notifications in `transformers:`, and check that the applier \
+                         matches the app's spec.selector)",
+                        own.join(", ")
+                    ))
+                    .about(item),
+                );
             }
         }
         audit.uncovered.push((id, app));
     }
-}
-
-/// Pairs of Alerts to the same Provider (same namespace) whose coverage intersects.
-fn overlaps(alerts: &[AlertView]) -> Vec<Overlap> {
-    let sending: Vec<Sending<'_>> = alerts
-        .iter()
-        .map(|a| Sending {
-            namespace: a.namespace.as_deref(),
-            provider: &a.provider,
-            reaches: &a.covers,
-        })
-        .collect();
-    reach::overlaps(&sending)
-        .into_iter()
-        .map(|(a, b, objects)| Overlap {
-            provider: alerts[a].provider.clone(),
-            namespace: alerts[a].namespace.clone(),
-            alerts: (alerts[a].id(), alerts[b].id()),
-            objects,
-        })
-        .collect()
 }
 
 /// Generated objects in the input that a fresh run would change, add or remove.

@@ -23,8 +23,8 @@ use crate::results::{has_errors, KrmResult};
 use configs::Config;
 use coverage::{Covered, Group};
 pub use inventory::{
-    generated_by, is_notification, is_provider, is_source as is_source_item, reader, GENERATED_BY,
-    READ_SPEC,
+    generated_by, is_notification, is_provider, is_source as is_source_item, reader,
+    ENVIRONMENT_LABEL, GENERATED_BY, READ_SPEC,
 };
 use objects::{AlertSpec, EventSource};
 pub use output::Generated;

@@ -2,6 +2,7 @@
 //! overlaps and totals, drawn from an [`Audit`] as a terminal table, JSON, Markdown, Mermaid,
 //! DOT or SVG. Every front end (the command line, the WASM exports) draws through [`render`].
 
+mod explain;
 mod graph;
 mod json;
 mod markdown;
@@ -12,7 +13,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Value};
 
+pub use explain::{explanation_json, explanation_text};
+
 use crate::audit::{audit, AlertView, Audit, ObjectId};
+use crate::dispatch::Options;
 use crate::generate::{self, Generation};
 use crate::limits::Limits;
 use crate::resource_list::ResourceList;
@@ -139,17 +143,32 @@ pub fn report_list(
     if has_errors(&generation.results) {
         return Err(generation.results);
     }
-    Ok(draw(list, &generation, format, app_label, limits))
+    Ok(draw(list, Some(&generation), format, app_label, limits))
 }
 
-/// The report of a list whose generation has already run.
+/// The report of a built stream (`kubectl kustomize` output): its Alerts as they are, no
+/// generation.
+pub fn report_built(
+    list: &ResourceList<'_>,
+    format: Format,
+    app_label: &str,
+    limits: &Limits,
+) -> String {
+    draw(list, None, format, app_label, limits)
+}
+
+/// The report of a list whose generation has already run (`None`: a built stream).
 pub fn draw(
     list: &ResourceList<'_>,
-    generation: &Generation,
+    generation: Option<&Generation>,
     format: Format,
     app_label: &str,
     limits: &Limits,
 ) -> String {
     let reader = generate::reader(limits);
-    render(&audit(list, generation, app_label, &reader), format)
+    let options = Options::default();
+    render(
+        &audit(list, generation, app_label, &reader, &options),
+        format,
+    )
 }

@@ -247,6 +247,28 @@ impl OptionsObject {
             .transpose()
     }
 
+    /// A map of strings (`{ key: "value" }`), in key order.
+    pub(crate) fn string_map(&self, key: &str) -> Result<Vec<(String, String)>, ApiError> {
+        let Some((value, path)) = self.get(key) else {
+            return Ok(Vec::new());
+        };
+        if !value.is_object() || js_sys::Array::is_array(&value) {
+            return Err(ApiError::type_error(&path, "expected an object of strings"));
+        }
+        let mut out = Vec::new();
+        for entry in Object::entries(value.unchecked_ref::<Object>()).iter() {
+            let entry: js_sys::Array = entry.unchecked_into();
+            let k = entry.get(0).as_string().unwrap_or_default();
+            let v = entry
+                .get(1)
+                .as_string()
+                .ok_or_else(|| ApiError::type_error(&format!("{path}.{k}"), "expected a string"))?;
+            out.push((k, v));
+        }
+        out.sort();
+        Ok(out)
+    }
+
     pub(crate) fn string(&self, key: &str) -> Result<Option<String>, ApiError> {
         self.get(key)
             .map(|(value, path)| {

@@ -8,12 +8,17 @@
 use std::fmt;
 
 use app_notifications::config::Mode;
+use app_notifications::dispatch::Options;
 use app_notifications::report::{self, Format};
+use app_notifications::report::{explanation_json, explanation_text};
 use app_notifications::resource_list::locate::{locate, parse_field_path, Segment};
 use app_notifications::resource_list::{write_resource_list, ReadError, ResourceList};
 use app_notifications::results::{KrmResult, Severity, Subject};
 use app_notifications::yaml::emit::EmitStyle;
-use app_notifications::{document_text, exit, reader, try_run_krm, Limits, StderrResults};
+use app_notifications::{
+    document_text, event_subjects, exit, explain_list, reader, try_run_krm, EventQuery, Limits,
+    StderrResults,
+};
 use serde_json::{json, Value};
 
 /// Which text a position is in.
@@ -266,6 +271,8 @@ pub struct Playground {
     pub results: Vec<Located>,
     /// The coverage picture; `None` when the function failed.
     pub svg: Option<String>,
+    /// The objects an event can be about, for [`explain`] (empty when the function failed).
+    pub subjects: Vec<Value>,
 }
 
 impl Playground {
@@ -278,6 +285,7 @@ impl Playground {
             "objects": self.objects,
             "results": self.results.iter().map(Located::to_value).collect::<Vec<_>>(),
             "svg": self.svg,
+            "subjects": self.subjects,
         })
     }
 }
@@ -324,6 +332,7 @@ pub fn playground(
         objects: Vec::new(),
         results,
         svg: None,
+        subjects: Vec::new(),
     };
     if let (exit::OK, Some(list), Some(generation)) =
         (outcome.exit_code, &outcome.list, &outcome.generation)
@@ -344,15 +353,82 @@ pub fn playground(
             .join("---\n");
         answer.svg = Some(report::draw(
             list,
-            generation,
+            Some(generation),
             Format::Svg,
             app_label,
             limits,
         ));
+        answer.subjects = event_subjects(list, Some(generation), limits)
+            .into_iter()
+            .map(|r| json!({"kind": r.kind, "namespace": r.namespace, "name": r.name}))
+            .collect();
     }
     drop(outcome);
     answer.input = input;
     Ok(answer)
+}
+
+/// Where an event goes, for the playground: the explanation (the same JSON as `app-notifications
+/// explain --format json`) and its text, or neither when the config cannot be applied; the
+/// results (warnings, or the errors) placed in the texts.
+#[derive(Debug, Clone)]
+pub struct Explained {
+    pub explanation: Option<Value>,
+    pub text: Option<String>,
+    pub results: Vec<Located>,
+}
+
+impl Explained {
+    pub fn to_value(&self) -> Value {
+        json!({
+            "explanation": self.explanation,
+            "text": self.text,
+            "results": self.results.iter().map(Located::to_value).collect::<Vec<_>>(),
+        })
+    }
+}
+
+/// `explain` on the playground's texts: the resources and the config run through generation as
+/// [`playground`] runs them, then `query`'s event through the model of notification-controller.
+pub fn explain(
+    resources: &str,
+    config: &str,
+    query: &EventQuery,
+    options: &Options,
+    limits: &Limits,
+) -> Result<Explained, Failure> {
+    let inputs = Inputs::read(resources, config, limits)?;
+    let input = inputs.resource_list();
+    let list = reader(limits)
+        .resource_list(&input, "playground")
+        .map_err(|err| Failure {
+            message: err.to_string(),
+            position: None,
+        })?;
+    let locate = |results: Vec<KrmResult>| -> Vec<Located> {
+        results
+            .into_iter()
+            .map(|result| Located {
+                position: inputs.position(&result, limits),
+                result,
+            })
+            .collect()
+    };
+    Ok(match explain_list(&list, false, query, options, limits) {
+        Ok(mut explanation) => {
+            let warnings = std::mem::take(&mut explanation.warnings);
+            Explained {
+                explanation: Some(explanation_json(&explanation)),
+                text: Some(explanation_text(&explanation)),
+                results: locate(warnings),
+            }
+        }
+        Err(errors) => Explained {
+            explanation: None,
+            text: None,
+            results: locate(errors),
+        },
+    })
 }
 
 #[cfg(test)]
@@ -459,6 +535,81 @@ mod tests {
             .unwrap();
         assert_eq!(list.items.len(), 2);
         assert!(list.function_config.is_some());
+    }
+
+    fn query(kind: &str, name: &str, severity: &str) -> EventQuery {
+        EventQuery {
+            kind: kind.into(),
+            namespace: "shop".into(),
+            name: name.into(),
+            severity: severity.into(),
+            message: String::new(),
+            metadata: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_playground_lists_the_objects_an_event_can_be_about() {
+        let answer = run(RESOURCES, CONFIG).unwrap();
+        let subjects: Vec<String> = answer
+            .subjects
+            .iter()
+            .map(|s| format!("{} {}/{}", s["kind"], s["namespace"], s["name"]))
+            .collect();
+        assert_eq!(
+            subjects,
+            [
+                r#""HelmRelease" "shop"/"cache""#,
+                r#""Kustomization" "shop"/"web""#
+            ]
+        );
+    }
+
+    #[test]
+    fn explain_follows_an_event_to_the_generated_alert() {
+        let limits = Limits::default();
+        let options = Options::default();
+        let event = query("Kustomization", "web", "info");
+        // The config's Provider is neither generated nor among the resources: not sent, and
+        // generation warns that it must exist in the cluster.
+        let answer = explain(RESOURCES, CONFIG, &event, &options, &limits).unwrap();
+        let explanation = answer.explanation.unwrap();
+        assert_eq!(explanation["notifications"], json!([]));
+        let reason = explanation["skipped"][0]["reason"].as_str().unwrap();
+        assert!(
+            reason.starts_with("Provider shop/slack is not in the build"),
+            "{reason}"
+        );
+        assert_eq!(answer.results[0].result.severity, Severity::Warning);
+        // With the Provider generated, the event reaches it.
+        let config = format!("{CONFIG}  providers:\n  - name: slack\n    type: slack\n");
+        let answer = explain(RESOURCES, &config, &event, &options, &limits).unwrap();
+        let explanation = answer.explanation.unwrap();
+        assert_eq!(
+            explanation["notifications"][0]["alert"],
+            "shop/shop-production"
+        );
+        assert_eq!(explanation["notifications"][0]["provider"], "shop/slack");
+        assert!(answer
+            .text
+            .unwrap()
+            .contains("Alert shop/shop-production → Provider shop/slack (slack)"));
+        assert!(answer.results.is_empty(), "{:?}", answer.results);
+    }
+
+    #[test]
+    fn explain_of_a_config_that_cannot_be_applied_gives_the_errors_in_place() {
+        let config = CONFIG.replace("providerRef: slack", "providerRef: slack\n    tone: loud");
+        let answer = explain(
+            RESOURCES,
+            &config,
+            &query("Kustomization", "web", "info"),
+            &Options::default(),
+            &Limits::default(),
+        )
+        .unwrap();
+        assert!(answer.explanation.is_none() && answer.text.is_none());
+        assert_eq!(answer.results[0].position.unwrap().origin, Origin::Config);
     }
 
     #[test]

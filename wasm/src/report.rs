@@ -4,7 +4,9 @@
 //! with the same `app_notifications::report` as `app-notifications report`.
 
 use app_notifications::config::APP_NAME_LABEL;
+use app_notifications::dispatch::Options;
 use app_notifications::report::Format;
+use app_notifications::EventQuery;
 
 use crate::playground::{self, Failure};
 use wasm_bindgen::prelude::*;
@@ -56,6 +58,56 @@ export interface PlaygroundOutcome {
   results: PlaygroundResult[];
   /** The coverage picture (app → environment → Alert → Provider → objects); `null` on error. */
   svg: string | null;
+  /** The objects an event can be about (for `explain`), by kind, namespace and name; empty on error. */
+  subjects: { kind: string; namespace: string; name: string }[];
+}
+
+/** The event `explain` follows: the object it is about, as `--event KIND/NAMESPACE/NAME`. */
+export interface ExplainEvent {
+  kind: string;
+  namespace: string;
+  name: string;
+  /** `"info"` (default) or `"error"`. */
+  severity?: "info" | "error";
+  /** The event's message (inclusion and exclusion lists are matched against it); default empty. */
+  message?: string;
+  /** Keys the controller adds (`--metadata KEY=VALUE`); the object's own event annotations win. */
+  metadata?: { [key: string]: string };
+}
+
+/** Options of `explain`. */
+export interface ExplainOptions {
+  /** Dispatch as notification-controller does with `--no-cross-namespace-refs`. */
+  noCrossNamespaceRefs?: boolean;
+  limits?: Limits;
+}
+
+/** `app-notifications explain --format json`: where an event goes. */
+export interface Explanation {
+  event: {
+    apiVersion: string;
+    kind: string;
+    namespace: string | null;
+    name: string;
+    severity: string;
+    message: string;
+    /** What notification-controller keeps of the event's metadata. */
+    metadata: { [key: string]: string };
+    /** The keys it drops on receipt. */
+    droppedMetadata: string[];
+  };
+  notifications: { alert: string; provider: string; metadata: { [key: string]: string }; conflicts: string[] }[];
+  skipped: { alert: string; reason: string }[];
+}
+
+/** `explain`'s answer. */
+export interface ExplainOutcome {
+  /** `null` when the config cannot be applied (the errors are in `results`). */
+  explanation: Explanation | null;
+  /** The same as `app-notifications explain` prints it. */
+  text: string | null;
+  /** Warnings (an object not in the build, patterns that do not compile), or the errors. */
+  results: PlaygroundResult[];
 }
 
 /**
@@ -106,6 +158,75 @@ extern "C" {
     /// generated `.d.ts` (`options?: ReportOptions`).
     #[wasm_bindgen(typescript_type = "ReportOptions")]
     pub type ReportOptionsArg;
+    /// `ExplainEvent` (TypeScript above).
+    #[wasm_bindgen(typescript_type = "ExplainEvent")]
+    pub type ExplainEventArg;
+    /// `ExplainOptions` (TypeScript above).
+    #[wasm_bindgen(typescript_type = "ExplainOptions")]
+    pub type ExplainOptionsArg;
+}
+
+/// `event` read strictly: known keys only, the right types, a severity Flux sends.
+fn read_event(event: Option<&JsValue>) -> Result<EventQuery, ApiError> {
+    let event = OptionsObject::read(
+        event,
+        "event",
+        &[
+            "kind",
+            "namespace",
+            "name",
+            "severity",
+            "message",
+            "metadata",
+        ],
+    )?;
+    let required = |key: &str| -> Result<String, ApiError> {
+        event.string(key)?.filter(|s| !s.is_empty()).ok_or_else(|| {
+            ApiError::type_error(&format!("event.{key}"), "expected a non-empty string")
+        })
+    };
+    let severity = event.string("severity")?.unwrap_or_else(|| "info".into());
+    if severity != "info" && severity != "error" {
+        return Err(ApiError::range_error(
+            "event.severity",
+            format!("`{severity}` is not a severity (expected \"info\" or \"error\")"),
+        ));
+    }
+    Ok(EventQuery {
+        kind: required("kind")?,
+        namespace: required("namespace")?,
+        name: required("name")?,
+        severity,
+        message: event.string("message")?.unwrap_or_default(),
+        metadata: event.string_map("metadata")?,
+    })
+}
+
+/// Where an object's event goes in the build of `resources` and `config` (run through the
+/// function as `playground` runs them), through the model of notification-controller: what
+/// `app-notifications explain --format json` answers, with its text and the results placed in
+/// the texts. Throws an `InputError` when a text cannot be read, a `TypeError`/`RangeError` for
+/// a bad event or bad options.
+#[wasm_bindgen(unchecked_return_type = "ExplainOutcome")]
+pub fn explain(
+    resources: &str,
+    config: &str,
+    event: ExplainEventArg,
+    options: Option<ExplainOptionsArg>,
+) -> Result<JsValue, JsValue> {
+    let query = read_event(Some(event.as_ref()))?;
+    let options = OptionsObject::read(
+        options.as_ref().map(AsRef::as_ref),
+        "options",
+        &["noCrossNamespaceRefs", "limits"],
+    )?;
+    let dispatch = Options {
+        no_cross_namespace_refs: options.bool("noCrossNamespaceRefs")?.unwrap_or(false),
+    };
+    let limits = options.limits()?;
+    let answer = playground::explain(resources, config, &query, &dispatch, &limits)
+        .map_err(|f| input_error(&f))?;
+    Ok(json_value(&answer.to_value()))
 }
 
 /// The coverage report of a ResourceList (YAML or JSON) in `format`, exactly as

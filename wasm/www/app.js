@@ -1,7 +1,7 @@
 // The playground page: two editors in, the function's answer out. All the work happens in the
-// WebAssembly build of the engine (`playground` in wasm/src/report.rs); this file only moves
-// text between the editors and the panels, and marks where problems are.
-import init, { playground, version } from "../pkg/app_notifications.js";
+// WebAssembly build of the engine (`playground` and `explain` in wasm/src/report.rs); this file
+// only moves text between the editors and the panels, and marks where problems are.
+import init, { explain, playground, version } from "../pkg/app_notifications.js";
 import { EXAMPLES } from "./examples.js";
 
 const DEBOUNCE_MS = 250;
@@ -193,6 +193,102 @@ function setSummary(text, state) {
   summary.className = `summary ${state}`;
 }
 
+/** `Kind namespace/name`, the value and label of an object in the picker. */
+const subjectKey = (s) => `${s.kind} ${s.namespace}/${s.name}`;
+
+/** Refills the object picker from the last run, keeping the chosen object when it is still there. */
+function fillSubjects(subjects) {
+  const select = $("explain-object");
+  const chosen = select.value;
+  select.replaceChildren(...subjects.map((s) => new Option(subjectKey(s), subjectKey(s))));
+  select.disabled = subjects.length === 0;
+  if (subjects.some((s) => subjectKey(s) === chosen)) select.value = chosen;
+  lastSubjects = subjects;
+}
+
+let lastSubjects = [];
+
+function listItem(className, ...content) {
+  const li = document.createElement("li");
+  li.className = className;
+  li.append(...content);
+  return li;
+}
+
+function pairsLine(label, pairs) {
+  const div = document.createElement("div");
+  div.className = "pairs";
+  const entries = Object.entries(pairs);
+  div.append(`${label}: `);
+  if (!entries.length) div.append("none");
+  entries.forEach(([key, value], i) => {
+    if (i) div.append(", ");
+    div.append(codeSpan(`${key}=${value}`));
+  });
+  return div;
+}
+
+/** Shows where the picked object's event goes; what the engine throws about the input is shown
+ * in the panel (a trap is a bug in the engine and goes to the console). */
+function runExplain() {
+  try {
+    explainPicked();
+  } catch (error) {
+    if (error instanceof WebAssembly.RuntimeError || !(error instanceof Error)) throw error;
+    $("explain-sent").replaceChildren(listItem("empty", `Cannot explain: ${error.message}`));
+  }
+}
+
+/** Runs `explain` for the picked object and shows where its event goes, and why not elsewhere. */
+function explainPicked() {
+  const sent = $("explain-sent");
+  const skipped = $("explain-skipped");
+  sent.replaceChildren();
+  skipped.replaceChildren();
+  const subject = lastSubjects.find((s) => subjectKey(s) === $("explain-object").value);
+  if (!subject) {
+    sent.append(listItem("empty", "No object to explain: the function did not generate (see the results)."));
+    return;
+  }
+  const event = {
+    kind: subject.kind,
+    namespace: subject.namespace,
+    name: subject.name,
+    severity: $("explain-severity").value,
+    message: $("explain-message").value,
+  };
+  const outcome = explain(editors.resources.value, editors.config.value, event, {
+    noCrossNamespaceRefs: $("explain-no-cross").checked,
+  });
+  const explanation = outcome.explanation;
+  if (!explanation) {
+    sent.append(listItem("empty", "The config cannot be applied (see the results)."));
+    return;
+  }
+  for (const n of explanation.notifications) {
+    const route = document.createElement("div");
+    route.className = "route";
+    route.textContent = `Alert ${n.alert} → Provider ${n.provider}`;
+    const item = listItem("sent", route, pairsLine("metadata", n.metadata));
+    for (const key of n.conflicts) {
+      const conflict = document.createElement("div");
+      conflict.className = "conflict";
+      conflict.textContent = `conflict: ${key} comes from two sources (a MetadataAppendFailed warning on the Alert for every event)`;
+      item.append(conflict);
+    }
+    sent.append(item);
+  }
+  if (!explanation.notifications.length) sent.append(listItem("empty", "None: no Alert sends this event."));
+  for (const s of explanation.skipped) {
+    const route = document.createElement("div");
+    route.className = "route";
+    route.textContent = `Alert ${s.alert}`;
+    skipped.append(listItem("skipped", route, s.reason));
+  }
+  if (!explanation.skipped.length) skipped.append(listItem("empty", "None."));
+  document.body.dataset.explained = String(Number(document.body.dataset.explained || 0) + 1);
+}
+
 function clearOutputs() {
   for (const editor of Object.values(editors)) editor.clear();
   $("results").replaceChildren();
@@ -222,6 +318,7 @@ function show(outcome) {
     if (first) editor.problem.textContent = `${first.position.line}:${first.position.column}  ${first.message}`;
   }
   highlightYaml($("generated"), outcome.generated);
+  fillSubjects(outcome.subjects);
   $("list-input").textContent = outcome.input;
   $("list-output").textContent = outcome.output;
   if (outcome.svg) {
@@ -268,9 +365,11 @@ function run() {
       throw error;
     }
     showInputError(error);
+    fillSubjects([]);
   } finally {
     for (const editor of Object.values(editors)) editor.paint();
   }
+  runExplain();
   document.body.dataset.state = "ready";
   document.body.dataset.runs = String(Number(document.body.dataset.runs || 0) + 1);
 }
@@ -317,6 +416,10 @@ async function main() {
       }
     });
   }
+  for (const id of ["explain-object", "explain-severity", "explain-no-cross"]) {
+    $(id).addEventListener("change", runExplain);
+  }
+  $("explain-message").addEventListener("input", runExplain);
   $("copy").addEventListener("click", async () => {
     const text = $("generated").textContent;
     try {

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use app_notifications::config::APP_NAME_LABEL;
 use app_notifications::report::Format;
 use app_notifications::Limits;
+use app_notifications::EVENT_SOURCE_KINDS;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 // Every line of an `Examples:` section that starts with two spaces and a command is run by
@@ -54,14 +55,26 @@ Examples:
 
 const CHECK_EXAMPLES: &str = "\
 Examples:
-  # A package rendered and committed: nothing to report
+  # A package rendered and committed: every route proven, nothing to report
   app-notifications check examples/kpt
 
   # A package that was never rendered: every Alert it should hold is missing
   app-notifications check examples/package   # exits 1
 
   # After rendering, the same package passes
-  app-notifications render --write examples/package && app-notifications check examples/package";
+  app-notifications render --write examples/package && app-notifications check examples/package
+
+  # Proven for a notification-controller run with --no-cross-namespace-refs: storefront's Alert
+  # covers its HelmChart in flux-system, which such a cluster refuses
+  app-notifications check --no-cross-namespace-refs examples/kpt   # exits 1
+
+  # A built stream on stdin, as CI has it after kubectl kustomize: checked as it is
+  app-notifications check - < examples/fleet/rendered/production/manifests.yaml
+
+  # Findings as GitHub workflow annotations, or as Markdown for a pull request comment
+  app-notifications check --format markdown examples/kpt
+
+Exit codes: 0 ok (warnings may be printed), 1 findings that are errors, 2 usage error.";
 
 const REPORT_EXAMPLES: &str = "\
 Examples:
@@ -71,7 +84,10 @@ Examples:
   # The same as JSON, Mermaid, or a self-contained SVG picture
   app-notifications report --format json examples/kpt
   app-notifications report --format mermaid examples/kpt
-  app-notifications report --format svg examples/kpt > coverage.svg";
+  app-notifications report --format svg examples/kpt > coverage.svg
+
+  # A built stream on stdin, as it is
+  app-notifications report - < examples/fleet/rendered/production/manifests.yaml";
 
 const SCHEMA_EXAMPLES: &str = "\
 Examples:
@@ -80,6 +96,22 @@ Examples:
 
   # OpenAPI v3 structural schema, as a CRD or a kpt function's config schema takes it
   app-notifications schema --format openapi";
+
+const EXPLAIN_EXAMPLES: &str = "\
+Examples:
+  # Where the events of a Kustomization go once the package is rendered, and why the other
+  # Alerts do not take them
+  app-notifications explain examples/package --event Kustomization/billing/billing-api
+
+  # An error event of a HelmRelease, as JSON; a success event with the metadata Flux adds;
+  # the HelmChart of a HelmRelease in a cluster that refuses cross-namespace references
+  app-notifications explain examples/kpt --event HelmRelease/billing/billing-worker --severity error --format json
+  app-notifications explain examples/package --event Kustomization/billing/billing-db --metadata kustomize.toolkit.fluxcd.io/commit_status=update
+  app-notifications explain examples/kpt --event HelmChart/flux-system/storefront-storefront-cache --severity error --no-cross-namespace-refs
+  # A built stream on stdin, read as it is
+  app-notifications explain - --event Kustomization/billing/billing-api < examples/fleet/rendered/production/manifests.yaml
+
+Exit codes: 0 explained (warnings may be printed), 1 the package's configs cannot be applied, 2 usage error.";
 
 /// Application-aware Flux notifications, generated at build time.
 ///
@@ -126,7 +158,9 @@ pub enum Command {
         limits: LimitArgs,
     },
     /// Fail when generated objects in a package are stale, a labelled applier's app has no
-    /// config, or two Alerts to one Provider cover the same object.
+    /// config, or a route does not deliver: every covered object's events go through a model
+    /// of notification-controller, and each Alert must get them to its Provider exactly once,
+    /// without a metadata conflict.
     #[command(after_help = CHECK_EXAMPLES)]
     Check {
         /// The AppNotifications (or ConfigMap) to check with; without it, every one in the
@@ -137,7 +171,12 @@ pub enum Command {
         /// Markdown (a pull request comment, a job summary).
         #[arg(long, value_enum, default_value_t)]
         format: crate::check_format::CheckFormat,
-        /// Package directories or files.
+        /// Prove the routes as notification-controller runs with --no-cross-namespace-refs:
+        /// an Alert then only gets events of objects in its own namespace.
+        #[arg(long)]
+        no_cross_namespace_refs: bool,
+        /// Package directories or files, or `-`: a built YAML stream on stdin (`kubectl
+        /// kustomize` output), checked as it is, without configs.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
         #[command(flatten)]
@@ -155,7 +194,42 @@ pub enum Command {
         /// package.
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
-        /// Package directories or files.
+        /// Package directories or files, or `-`: a built YAML stream on stdin (`kubectl
+        /// kustomize` output), reported as it is, without configs.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        app_label: AppLabelArg,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
+    /// Where do an object's events go? The event (with the object's event.toolkit.fluxcd.io/*
+    /// annotations, as Flux controllers send them) goes through a model of
+    /// notification-controller: each notification (Alert → Provider, its metadata, metadata
+    /// conflicts), and why every other Alert does not take it.
+    #[command(after_help = EXPLAIN_EXAMPLES)]
+    Explain {
+        /// The object the event is about: KIND/NAMESPACE/NAME, e.g.
+        /// Kustomization/billing/billing-api.
+        #[arg(long, value_name = "KIND/NAMESPACE/NAME", value_parser = parse_event)]
+        event: EventRef,
+        #[arg(long, value_enum, default_value_t = EventSeverity::Info)]
+        severity: EventSeverity,
+        /// The event's message (inclusionList and exclusionList are matched against it).
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        message: String,
+        /// A metadata key the controller adds, e.g. kustomize.toolkit.fluxcd.io/revision=main@sha1:0a1b2c
+        /// (repeatable); the object's own event.toolkit.fluxcd.io/* annotations win over the
+        /// same key, as in Flux's event recorder.
+        #[arg(long, value_name = "KEY=VALUE", value_parser = parse_metadata)]
+        metadata: Vec<(String, String)>,
+        /// Dispatch as notification-controller does with --no-cross-namespace-refs.
+        #[arg(long)]
+        no_cross_namespace_refs: bool,
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+        format: ExplainFormat,
+        /// Package directories or files, read as `render` reads them (with the objects
+        /// generation produces), or `-`: a built YAML stream on stdin, read as it is.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
         #[command(flatten)]
@@ -221,6 +295,79 @@ impl ReportFormat {
             ReportFormat::Svg => Format::Svg,
         }
     }
+}
+
+/// `--event KIND/NAMESPACE/NAME`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRef {
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+}
+
+fn parse_event(text: &str) -> Result<EventRef, String> {
+    let parts: Vec<&str> = text.split('/').collect();
+    let [kind, namespace, name] = parts.as_slice() else {
+        return Err(format!(
+            "`{text}` is not KIND/NAMESPACE/NAME (e.g. Kustomization/billing/billing-api)"
+        ));
+    };
+    if kind.is_empty() || namespace.is_empty() || name.is_empty() {
+        return Err(format!(
+            "`{text}` has an empty part: every event names its object's kind, namespace and \
+             name (Flux drops events of objects without a namespace)"
+        ));
+    }
+    let known: Vec<&str> = EVENT_SOURCE_KINDS.iter().map(|(k, _)| *k).collect();
+    if !known.contains(kind) {
+        let hint = known
+            .iter()
+            .find(|k| k.eq_ignore_ascii_case(kind))
+            .map(|k| format!("did you mean {k}? "))
+            .unwrap_or_default();
+        return Err(format!(
+            "`{kind}` is not a kind an Alert can watch ({hint}one of: {})",
+            known.join(", ")
+        ));
+    }
+    Ok(EventRef {
+        kind: kind.to_string(),
+        namespace: namespace.to_string(),
+        name: name.to_string(),
+    })
+}
+
+fn parse_metadata(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((key, value)) if !key.is_empty() => Ok((key.to_string(), value.to_string())),
+        _ => Err(format!(
+            "`{text}` is not KEY=VALUE (e.g. kustomize.toolkit.fluxcd.io/revision=main@sha1:0a1b2c)"
+        )),
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventSeverity {
+    Info,
+    Error,
+}
+
+impl EventSeverity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventSeverity::Info => "info",
+            EventSeverity::Error => "error",
+        }
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExplainFormat {
+    /// Each notification and each skipped Alert with its reason, for a terminal.
+    Text,
+    /// Stable JSON: {event, notifications[{alert, provider, metadata, conflicts}],
+    /// skipped[{alert, reason}]}.
+    Json,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]

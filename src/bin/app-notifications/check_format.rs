@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use app_notifications::dispatch::Options;
 use app_notifications::report::{self, Format};
 use app_notifications::results::has_errors;
 use app_notifications::{check_format, exit, Limits};
@@ -29,6 +30,7 @@ pub fn run(
     paths: &[PathBuf],
     limits: &Limits,
     app_label: &str,
+    options: &Options,
 ) -> Result<i32> {
     let config = config
         .map(|path| {
@@ -45,7 +47,7 @@ pub fn run(
             .as_ref()
             .map(|(origin, text)| (text.as_str(), origin.as_str()));
         let list = package.list(config, limits)?;
-        let mut problems = app_notifications::check_list(&list, limits, app_label);
+        let mut problems = app_notifications::check_list(&list, limits, app_label, options);
         // Files named as the user opens them, relative to the working directory.
         crate::package::place(&list, root, config, &mut problems, limits);
         if has_errors(&problems) {

@@ -5,6 +5,7 @@
 mod args;
 mod check_format;
 mod completions;
+mod explain;
 mod import;
 mod init;
 mod io;
@@ -15,6 +16,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use app_notifications::config::Mode;
+use app_notifications::dispatch::Options;
 use app_notifications::{exit, Limits, StderrResults};
 use clap::Parser;
 
@@ -87,6 +89,7 @@ fn run() -> Result<i32> {
         Some(Command::Check {
             config,
             format: check_format::CheckFormat::Text,
+            no_cross_namespace_refs,
             paths,
             app_label,
             limits,
@@ -96,10 +99,14 @@ fn run() -> Result<i32> {
             &limits.limits(),
             &app_label.key,
             None,
+            &Options {
+                no_cross_namespace_refs,
+            },
         ),
         Some(Command::Check {
             config,
             format,
+            no_cross_namespace_refs,
             paths,
             app_label,
             limits,
@@ -109,6 +116,9 @@ fn run() -> Result<i32> {
             &paths,
             &limits.limits(),
             &app_label.key,
+            &Options {
+                no_cross_namespace_refs,
+            },
         ),
         Some(Command::Report {
             format,
@@ -122,6 +132,31 @@ fn run() -> Result<i32> {
             &limits.limits(),
             &app_label.key,
             Some(format.format()),
+            &Options::default(),
+        ),
+        Some(Command::Explain {
+            event,
+            severity,
+            message,
+            metadata,
+            no_cross_namespace_refs,
+            format,
+            paths,
+            app_label: _,
+            limits,
+        }) => explain::explain(
+            &explain::Request {
+                event,
+                severity: severity.as_str(),
+                message,
+                metadata,
+                options: Options {
+                    no_cross_namespace_refs,
+                },
+                format,
+            },
+            &paths,
+            &limits.limits(),
         ),
         Some(Command::Schema { format }) => {
             let schema = match format {
@@ -167,15 +202,20 @@ fn missing_path(command: Option<&Command>) -> Option<i32> {
         Command::Render { config, paths, .. }
         | Command::Check { config, paths, .. }
         | Command::Report { config, paths, .. } => (config, paths),
+        Command::Explain { paths, .. } => (&None, paths),
         Command::Init(_)
         | Command::Import(_)
         | Command::Completions { .. }
         | Command::Man
         | Command::Schema { .. } => return None,
     };
+    // `-` is stdin, not a path; with `--config` too, the command says why the two don't mix.
+    if paths.iter().any(|p| p.as_os_str() == "-") && config.is_some() {
+        return None;
+    }
     let missing = config
         .iter()
-        .chain(paths)
+        .chain(paths.iter().filter(|p| p.as_os_str() != "-"))
         .find(|path| std::fs::metadata(path).is_err())?;
     let what = if Some(missing) == config.as_ref() {
         "the config file given with --config"

@@ -4,12 +4,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use app_notifications::dispatch::Options;
 use app_notifications::report::{self, Format};
 use app_notifications::results::{self, has_errors, KrmResult, Severity, Texts};
 use app_notifications::yaml::emit::EmitStyle;
 use app_notifications::{exit, Limits};
 
-use crate::io::{print_results, print_stdout};
+use crate::io::{print_results, print_stdout, read_stdin};
 
 /// Places the results of one package on the lines of its files and names those files as the
 /// user can open them: relative to the directory the command runs in, not to the package root
@@ -67,15 +68,45 @@ impl Printer {
     }
 }
 
-/// `check` (no format) and `report`: one package per path. `check` fails on its findings;
-/// `report` draws the picture and fails only when the configs cannot be read.
+/// The stdin path: a built YAML stream.
+pub const STDIN: &str = "-";
+
+/// Whether a path argument is `-` (stdin).
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == STDIN
+}
+
+/// `-` may be given once, and not with `--config` (a built stream is read without configs).
+pub fn check_stdin_use(paths: &[PathBuf], config: Option<&Path>) -> Result<bool, String> {
+    let stdin = paths.iter().filter(|p| is_stdin(p)).count();
+    if stdin > 1 {
+        return Err("`-` (stdin) is given more than once (hint: pass it once)".into());
+    }
+    if stdin == 1 && config.is_some() {
+        return Err(
+            "--config cannot be used with `-`: a built stream is read as it is, without \
+                    configs (hint: leave out --config, or pass the package's directory)"
+                .into(),
+        );
+    }
+    Ok(stdin == 1)
+}
+
+/// `check` (no format) and `report`: one package per path, and a built stream for `-`.
+/// `check` fails on its findings; `report` draws the picture and fails only when the configs
+/// cannot be read.
 pub fn audit_packages(
     config: Option<&Path>,
     paths: &[PathBuf],
     limits: &Limits,
     app_label: &str,
     report: Option<Format>,
+    options: &Options,
 ) -> Result<i32> {
+    if let Err(message) = check_stdin_use(paths, config) {
+        eprintln!("error: {message}");
+        return Ok(exit::USAGE);
+    }
     let config = read_config(config)?;
     let config = config
         .as_ref()
@@ -83,19 +114,27 @@ pub fn audit_packages(
     let mut code = exit::OK;
     let mut printer = Printer::default();
     for root in paths {
-        let package = app_notifications::read_package(root, limits)?;
-        let list = package.list(config, limits)?;
-        let (mut problems, text) = match report {
-            None => (
-                app_notifications::check_list(&list, limits, app_label),
-                None,
-            ),
-            Some(format) => match report::report_list(&list, format, app_label, limits) {
-                Ok(text) => (Vec::new(), Some(text)),
-                Err(results) => (results, None),
-            },
+        let (text, problems) = if is_stdin(root) {
+            audit_stdin(limits, app_label, report, options)?
+        } else {
+            let package = app_notifications::read_package(root, limits)?;
+            let list = package.list(config, limits)?;
+            let (mut problems, text) = match report {
+                None => (
+                    app_notifications::check_list(&list, limits, app_label, options),
+                    None,
+                ),
+                Some(format) => match report::report_list(&list, format, app_label, limits) {
+                    Ok(text) => (
+                        app_notifications::built_hint(&list).into_iter().collect(),
+                        Some(text),
+                    ),
+                    Err(results) => (results, None),
+                },
+            };
+            place(&list, root, config, &mut problems, limits);
+            (text, problems)
         };
-        place(&list, root, config, &mut problems, limits);
         if let Some(text) = text {
             print_stdout(&text)?;
         }
@@ -105,6 +144,40 @@ pub fn audit_packages(
         }
     }
     Ok(code)
+}
+
+/// `check -` and `report -`: the built stream on stdin, as it is (no configs, no generation).
+fn audit_stdin(
+    limits: &Limits,
+    app_label: &str,
+    report: Option<Format>,
+    options: &Options,
+) -> Result<(Option<String>, Vec<KrmResult>)> {
+    let input = read_stdin(limits)?;
+    let text = app_notifications::reader(limits).decode(&input, "stdin")?;
+    let list = app_notifications::built_list(text, "stdin", limits)?;
+    let (text, mut problems) = match report {
+        None => (
+            None,
+            app_notifications::check_built(&list, limits, app_label, options),
+        ),
+        Some(format) => {
+            let problems = app_notifications::field_problems(&list);
+            if has_errors(&problems) {
+                (None, problems)
+            } else {
+                let text = report::report_built(&list, format, app_label, limits);
+                (Some(text), app_notifications::built_notes(&list))
+            }
+        }
+    };
+    let texts = Texts {
+        input: "stdin",
+        function_config: None,
+        least: Severity::Info,
+    };
+    results::locate(&list, texts, &mut problems, limits);
+    Ok((text, problems))
 }
 
 /// The config file given with `--config`: its name (for messages) and text.

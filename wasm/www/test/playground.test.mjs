@@ -148,6 +148,73 @@ try {
     assert.ok(labels.includes(label), `the picture shows ${label}: ${labels.join(" | ")}`);
   }
 
+  // Where do an object's events go: the object picker lists the build's Flux objects (the
+  // HelmChart source-controller creates included); the panel shows each notification and why
+  // every other Alert does not take the event.
+  await pick("quickstart");
+  const objects = await page.$$eval("#explain-object option", (options) => options.map((o) => o.value));
+  assert.ok(objects.includes("Kustomization billing/billing-api"), objects.join(" | "));
+  assert.ok(objects.includes("HelmChart billing/billing-billing-worker"), objects.join(" | "));
+  /** Picks an object and a severity in the panel and returns what it shows. */
+  async function explainShown(object, severity, noCross = false) {
+    await page.selectOption("#explain-object", object);
+    await page.selectOption("#explain-severity", severity);
+    await page.setChecked("#explain-no-cross", noCross);
+    return page.evaluate(() => ({
+      sent: [...document.querySelectorAll("#explain-sent li.sent .route")].map((r) => r.textContent),
+      skipped: [...document.querySelectorAll("#explain-skipped li.skipped")].map((li) => li.textContent),
+    }));
+  }
+  let shownEvents = await explainShown("Kustomization billing/billing-api", "info");
+  assert.deepEqual(shownEvents.sent, ["Alert billing/billing-production → Provider billing/slack"]);
+  assert.deepEqual(shownEvents.skipped, [
+    "Alert billing/billing-production-oncallseverity: the Alert takes only error events (eventSeverity: error), this one is info",
+  ]);
+  shownEvents = await explainShown("Kustomization billing/billing-api", "error");
+  assert.deepEqual(shownEvents.sent, [
+    "Alert billing/billing-production → Provider billing/slack",
+    "Alert billing/billing-production-oncall → Provider billing/pagerduty",
+  ]);
+  assert.deepEqual(shownEvents.skipped, []);
+  assert.match(await page.textContent("#explain-sent li.sent .pairs"), /^metadata: app=billing, env=production$/);
+  // The fleet: storefront's HelmChart lives in flux-system, which --no-cross-namespace-refs refuses.
+  await pick("fleet");
+  shownEvents = await explainShown("HelmChart flux-system/storefront-storefront-cache", "error", true);
+  assert.deepEqual(shownEvents.sent, []);
+  assert.ok(
+    shownEvents.skipped.some((s) => s.startsWith("Alert storefront/storefront-production--no-cross-namespace-refs: ")),
+    shownEvents.skipped.join(" | "),
+  );
+  await page.setChecked("#explain-no-cross", false);
+  // The export itself: bad events are TypeErrors and RangeErrors, as the other exports' options.
+  const explainApi = await page.evaluate(async () => {
+    const m = await import("../pkg/app_notifications.js");
+    const caught = (f) => {
+      try {
+        f();
+        return null;
+      } catch (e) {
+        return { name: e.name, message: e.message };
+      }
+    };
+    const resources = document.getElementById("resources").value;
+    const config = document.getElementById("config").value;
+    const ok = m.explain(resources, config, { kind: "Kustomization", namespace: "billing", name: "billing-api", severity: "error" });
+    return {
+      notifications: ok.explanation.notifications.map((n) => n.alert),
+      text: ok.text,
+      noNamespace: caught(() => m.explain(resources, config, { kind: "Kustomization", name: "billing-api" })),
+      badSeverity: caught(() => m.explain(resources, config, { kind: "Kustomization", namespace: "billing", name: "billing-api", severity: "warn" })),
+      badMetadata: caught(() => m.explain(resources, config, { kind: "Kustomization", namespace: "billing", name: "billing-api", metadata: { a: 1 } })),
+    };
+  });
+  assert.deepEqual(explainApi.notifications, ["billing/billing-production", "billing/billing-production-oncall"]);
+  assert.match(explainApi.text, /^event: error Kustomization billing\/billing-api/);
+  assert.equal(explainApi.noNamespace.name, "TypeError");
+  assert.match(explainApi.noNamespace.message, /^event\.namespace: /);
+  assert.equal(explainApi.badSeverity.name, "RangeError");
+  assert.equal(explainApi.badMetadata.name, "TypeError");
+
   // The `report` export on the ResourceList the page built (same module instance as the page's).
   await pick("quickstart");
   const api = await page.evaluate(async () => {
