@@ -94,12 +94,32 @@ pub const EVENT_SOURCE_KINDS: &[(&str, &str)] = &[
     ("ExternalArtifact", "source.toolkit.fluxcd.io/v1"),
 ];
 
-/// The apiVersion events about an object of `kind` carry, for kinds an Alert can name.
+/// The only served version of the Flux Operator's kinds (flux-operator v0.58.1,
+/// `api/v1/groupversion_info.go`).
+pub const OPERATOR_API: &str = "fluxcd.controlplane.io/v1";
+
+/// The Flux Operator kinds an Alert may name once the operator patched its CRD, and that
+/// `spec.appliers` accepts (docs/flux.md, "Flux Operator").
+pub const OPERATOR_EVENT_KINDS: &[&str] = &["FluxInstance", "ResourceSet"];
+
+/// The apiVersion events about an object of `kind` carry, for kinds an Alert can name (the
+/// Flux Operator's too).
 pub fn event_api_version(kind: &str) -> Option<&'static str> {
     EVENT_SOURCE_KINDS
         .iter()
         .find(|(k, _)| *k == kind)
         .map(|(_, api_version)| *api_version)
+        .or_else(|| OPERATOR_EVENT_KINDS.contains(&kind).then_some(OPERATOR_API))
+}
+
+/// Whether an object of `kind` in API `group` is one Flux's controllers report events about,
+/// so that an Alert's `eventSources` entry of that kind can match it: notification-controller
+/// matches entries by kind alone (NC v1.9.3 `internal/server/event_handlers.go`,
+/// `eventMatchesAlertSource`), but only Flux objects send events, and a build also holds objects
+/// that share a Flux kind's name and never do (kustomize's own `kustomize.config.k8s.io`
+/// Kustomization files, another vendor's HelmRelease).
+pub fn emits_flux_events(kind: &str, group: &str) -> bool {
+    event_api_version(kind).and_then(|v| v.rsplit_once('/').map(|(g, _)| g)) == Some(group)
 }
 
 /// Whether an API group holds Flux sources.

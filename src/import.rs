@@ -14,7 +14,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{json, Map, Value};
 
 use crate::config::{self, API_VERSION, KIND};
-use crate::flux::{applier_group, is_source_kind, operator_applier_group, CHART_SOURCE_REFERENCE};
+use crate::flux::{
+    applier_group, emits_flux_events, is_source_kind, operator_applier_group,
+    CHART_SOURCE_REFERENCE,
+};
 use crate::generate::{generated_by, is_notification, reader};
 use crate::limits::Limits;
 use crate::resource_list::orchestrator::PATH;
@@ -226,7 +229,11 @@ impl<'l> Index<'l> {
         let mut objects = BTreeMap::new();
         let mut charts = BTreeMap::new();
         for item in &list.items {
-            if generated_by(item).is_some() {
+            // What an Alert can cover: objects Flux reports events about, not kustomize's
+            // build files or other objects that share a Flux kind's name.
+            if generated_by(item).is_some()
+                || !emits_flux_events(&item.fields.kind, item.fields.group())
+            {
                 continue;
             }
             objects.insert(object_of(item), item);

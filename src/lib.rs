@@ -36,7 +36,7 @@ pub mod yaml;
 pub use audit::{
     audit, AlertView, Audit, EventQuery, Explanation, NotSent, ObjectId, Overlap, Sent, Wildcard,
 };
-pub use flux::EVENT_SOURCE_KINDS;
+pub use flux::{EVENT_SOURCE_KINDS, OPERATOR_EVENT_KINDS};
 pub use function::{
     built_hint, built_notes, check_built, check_list, event_subjects, exit, explain_list,
     field_problems, process, run_krm, run_krm_with, run_legacy_plugin, try_run_krm, Outcome,

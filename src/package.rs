@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::generate::{self, GENERATED_BY};
 use crate::limits::Limits;
 use crate::resource_list::orchestrator::{is_orchestrator, INDEX, PATH};
-use crate::resource_list::{ReadError, ResourceList};
+use crate::resource_list::{Item, ReadError, ResourceList};
 use crate::results::{has_errors, KrmResult};
 use crate::yaml::emit::{self, EmitStyle};
 
@@ -246,13 +246,56 @@ pub fn render(list: &ResourceList<'_>, limits: &Limits) -> Result<RenderedPackag
             .push((file_index, document_text(value, &style)));
     }
     let removed: BTreeSet<usize> = edits.remove.iter().copied().collect();
+    // A file is rewritten or deleted only when it holds nothing but generated objects: a
+    // generated object copied into a file of the user's (a bad merge, a copy-paste) is
+    // reported, and the file is left as it is. Rebuilding it from its generated documents
+    // would drop the user's objects, or delete the file.
+    let foreign: Vec<&Item<'_>> = list
+        .items
+        .iter()
+        .filter(|item| item.fields.annotation(GENERATED_BY).is_none())
+        .filter(|item| files.contains_key(path_of(item.index)))
+        .collect();
+    if !foreign.is_empty() {
+        let mut reported = BTreeSet::new();
+        for own in foreign {
+            let path = path_of(own.index);
+            if !reported.insert(path) {
+                continue;
+            }
+            let generated: Vec<String> = list
+                .items
+                .iter()
+                .filter(|item| path_of(item.index) == path)
+                .filter(|item| item.fields.annotation(GENERATED_BY).is_some())
+                .map(|item| format!("{} {}", item.fields.kind, item.fields.name))
+                .collect();
+            let what = if generated.is_empty() {
+                "would get a generated object".to_string()
+            } else {
+                format!("holds generated {}", generated.join(", "))
+            };
+            out.results.push(
+                KrmResult::error(format!(
+                    "{path} {what} next to objects of your own ({} {} first): `render` rewrites \
+                     only files that hold nothing but generated objects, and wrote nothing \
+                     (hint: delete the generated copy from this file, or move it into a file \
+                     of its own)",
+                    own.fields.kind, own.fields.name
+                ))
+                .about(own),
+            );
+        }
+        out.objects.clear();
+        return Ok(out);
+    }
     // Generated documents the run keeps as they are stay in their files.
     for item in &list.items {
         let Some(entries) = files.get_mut(path_of(item.index)) else {
             continue;
         };
-        let kept = !removed.contains(&item.index) && !replaced.contains(&item.index);
-        if kept && item.fields.annotation(GENERATED_BY).is_some() {
+        // Every item here is generated (see `foreign` above).
+        if !removed.contains(&item.index) && !replaced.contains(&item.index) {
             let file_index = item.fields.annotation(INDEX).and_then(|i| i.parse().ok());
             entries.push((file_index.unwrap_or(0), item.document_text().to_string()));
         }

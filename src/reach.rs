@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use crate::flux::emits_flux_events;
 use crate::resource_list::{qualified, Item};
 
 /// An object by kind, namespace and name.
@@ -52,6 +53,7 @@ impl Wildcard {
     pub fn matches(&self, item: &Item<'_>) -> bool {
         let f = &item.fields;
         f.kind == self.kind.as_str()
+            && emits_flux_events(&f.kind, f.group())
             && f.namespace() == self.namespace.as_deref()
             && self
                 .labels

@@ -11,9 +11,9 @@ const LAYERS: &[(&str, u8)] = &[
     ("resource_list", 1),
     ("config", 2),
     ("flux", 2),
-    ("reach", 2),
     ("results", 3),
     ("dispatch", 3),
+    ("reach", 3),
     ("generate", 4),
     ("audit", 5),
     ("report", 6),
@@ -106,4 +106,35 @@ fn crate_paths_are_found_in_code_only() {
                 // crate::audit\n";
     let found: Vec<String> = crate_paths(text).into_iter().map(|(_, m)| m).collect();
     assert_eq!(found, ["yaml", "flux"]);
+}
+
+/// The YAML parser is driven from one place, the reader's event loop: with one caller LLVM
+/// inlines `Parser::next` into that loop, and a second caller elsewhere cost 3 % of the
+/// instructions of a large run (BENCHMARKS.md, "One call of the parser"). Other readers of
+/// events walk `resource_list::read::Events`.
+#[test]
+fn only_the_reader_drives_the_yaml_parser() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let allowed = root.join("src/resource_list/read.rs");
+    let mut found = Vec::new();
+    for dir in ["src", "wasm/src"] {
+        for file in crate::support::all_files(&root.join(dir)) {
+            if file.extension().is_none_or(|e| e != "rs") || file == allowed {
+                continue;
+            }
+            let text = std::fs::read_to_string(&file).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or_default();
+                if code.contains("Parser::new") || code.contains("granit_parser::Parser") {
+                    found.push(format!("{}:{}", file.display(), n + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "the YAML parser is constructed outside src/resource_list/read.rs (walk its `Events` \
+         instead):\n{}",
+        found.join("\n")
+    );
 }

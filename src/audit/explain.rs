@@ -179,8 +179,10 @@ pub fn subjects(
         .map(|o| o.reference)
         .filter(|r| {
             r.namespace.is_some()
-                && flux::event_api_version(&r.kind).is_some()
-                && crate::dispatch::metadata::object_group(&r.api_version).ends_with(".fluxcd.io")
+                && flux::emits_flux_events(
+                    &r.kind,
+                    crate::dispatch::metadata::object_group(&r.api_version),
+                )
         })
         .collect();
     out.sort_by(|a, b| (&a.kind, &a.namespace, &a.name).cmp(&(&b.kind, &b.namespace, &b.name)));

@@ -11,7 +11,7 @@ mod explain;
 mod rendered;
 mod routes;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
@@ -338,20 +338,32 @@ fn differences(old: &Value, fresh: &Value) -> Vec<String> {
             e["name"].as_str().unwrap_or_default()
         )
     };
-    let sources = |v: &Value| -> BTreeSet<String> {
+    let entries = |v: &Value| -> Vec<Value> {
         v["spec"]["eventSources"]
             .as_array()
-            .into_iter()
-            .flatten()
-            .map(entry)
-            .collect()
+            .cloned()
+            .unwrap_or_default()
     };
-    let (before, after) = (sources(old), sources(fresh));
-    for added in after.difference(&before) {
+    let (old_entries, fresh_entries) = (entries(old), entries(fresh));
+    let by_name = |list: &[Value]| -> BTreeMap<String, Value> {
+        list.iter().map(|e| (entry(e), e.clone())).collect()
+    };
+    let (before, after) = (by_name(&old_entries), by_name(&fresh_entries));
+    for added in after.keys().filter(|k| !before.contains_key(*k)) {
         out.push(format!("{added} was added"));
     }
-    for removed in before.difference(&after) {
+    for removed in before.keys().filter(|k| !after.contains_key(*k)) {
         out.push(format!("{removed} was removed"));
+    }
+    // An entry kept by name may still select other objects (`matchLabels`) or name another
+    // apiVersion: what notification-controller matches changes, so the Alert is stale.
+    for (name, was) in &before {
+        if let Some(now) = after.get(name) {
+            diff_paths(was, now, format!("spec.eventSources[{name}]"), &mut out);
+        }
+    }
+    if out.is_empty() && old_entries != fresh_entries {
+        out.push("eventSources are in another order or repeat an entry".into());
     }
     let strip = |v: &Value| {
         let mut v = v.clone();

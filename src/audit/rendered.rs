@@ -14,8 +14,7 @@ use crate::generate::{is_notification, Generation, GENERATED_BY};
 use crate::resource_list::{Item, ItemsContainer, Reader, ResourceList};
 use crate::yaml::tree::{ExpansionBudget, Node};
 
-/// kustomize and kpt leave objects with this annotation out of what they apply.
-const LOCAL_CONFIG: &str = "config.kubernetes.io/local-config";
+use crate::resource_list::orchestrator::LOCAL_CONFIG;
 
 /// One object of the build.
 #[derive(Debug, Clone)]
@@ -111,7 +110,7 @@ fn value_strings(value: &Value) -> Strings {
 /// events about (the kinds an Alert can watch). A build's other objects (ConfigMaps,
 /// Deployments, the configs) play no part, and most builds are mostly those.
 fn matters(kind: &str, group: &str) -> bool {
-    flux::event_api_version(kind).is_some()
+    flux::emits_flux_events(kind, group)
         || ((kind == "Alert" || kind == "Provider") && group == NOTIFICATION_GROUP)
 }
 

@@ -2,13 +2,18 @@
 //! values. kustomize-controller substitutes them in the rendered YAML after its build (docs/flux.md
 //! "Flux post-build substitution"), so a config may hold them wherever the objects it generates
 //! will: they pass through verbatim, and the rule of the field is checked on the text Flux would
-//! see with each variable's default (or a stand-in when it has none).
+//! see with each variable's default. A variable without one may become anything, so the value
+//! passes when some stand-in for it satisfies the rule: a name may be `app-${ENV}`, an address
+//! `${SLACK_URL}`, a timeout `${TIMEOUT}`.
 
 use super::error::Problem;
 
-/// What stands in for a variable without a default when a rule is checked: a digit, which
-/// every name and value rule here accepts anywhere.
-const STAND_IN: &str = "0";
+/// What stands in for a variable without a default when a rule is checked, tried in turn: a
+/// digit, which every name and value rule accepts anywhere, then a whole value of each kind
+/// that a variable commonly holds alone (a duration, an HTTP URL, a NATS URL). Messages name the
+/// first.
+const STAND_INS: &[&str] = &["0", "1s", "https://0.example", "nats://0.example"];
+const STAND_IN: &str = STAND_INS[0];
 
 /// One variable reference.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,11 +92,18 @@ fn check_shown(
         .collect();
     if variables.is_empty() {
         // Only `$${…}` escapes: Flux writes them as literal `${…}`.
-        let literal: String = pieces.iter().map(Piece::text).collect();
+        let literal: String = pieces.iter().map(|p| p.text(STAND_IN)).collect();
         return rule(&literal);
     }
-    let sample: String = pieces.iter().map(Piece::text).collect();
-    rule(&sample).map_err(|problem| {
+    let sample = |stand_in: &str| -> String { pieces.iter().map(|p| p.text(stand_in)).collect() };
+    let first = rule(&sample(STAND_IN));
+    if first.is_err()
+        && variables.iter().any(|v| v.default.is_none())
+        && STAND_INS[1..].iter().any(|s| rule(&sample(s)).is_ok())
+    {
+        return Ok(());
+    }
+    first.map_err(|problem| {
         let how = if variables.iter().all(|v| v.default.is_some()) {
             "with its default".to_string()
         } else if variables.iter().all(|v| v.default.is_none()) {
@@ -120,15 +132,16 @@ enum Piece<'a> {
     Variable(Variable<'a>),
 }
 
-impl Piece<'_> {
-    fn text(&self) -> &str {
+impl<'a> Piece<'a> {
+    /// The text Flux would write for this piece, `stand_in` for a variable without a default.
+    fn text<'s>(&'s self, stand_in: &'s str) -> &'s str {
         match self {
             Piece::Text(text) => text,
             Piece::Variable(Variable {
                 default: Some(default),
                 ..
             }) => default,
-            Piece::Variable(_) => STAND_IN,
+            Piece::Variable(_) => stand_in,
         }
     }
 }
@@ -275,5 +288,32 @@ mod tests {
         assert!(check("A-${X}", lowercase).is_err());
         // An escape is the literal `${…}` after substitution.
         assert!(check("$${X}", lowercase).is_err());
+    }
+
+    #[test]
+    fn a_variable_without_a_default_may_stand_for_a_whole_address_or_timeout() {
+        use crate::config::model::ProviderType;
+        use crate::config::{address, values};
+        for type_ in [
+            ProviderType::Slack,
+            ProviderType::Generic,
+            ProviderType::Nats,
+        ] {
+            assert!(
+                address::check_scheme(type_, "${HOOK_URL}").is_ok(),
+                "{type_:?}"
+            );
+        }
+        assert!(address::check_scheme(ProviderType::Slack, "https://${HOST}/hook").is_ok());
+        assert!(values::timeout("${TIMEOUT}").is_ok());
+        assert!(values::timeout("${SECONDS}s").is_ok());
+        // Text around the variable still has to fit: no value of HOST makes this a URL.
+        assert!(address::check_scheme(ProviderType::Slack, "ftp://${HOST}").is_err());
+        assert!(values::timeout("${T}h").is_err());
+        let problem = values::timeout("${T}h").unwrap_err();
+        assert!(
+            problem.message.contains("with `0` for the variable"),
+            "{problem:?}"
+        );
     }
 }

@@ -23,15 +23,12 @@ use crate::package::{self, Package, PackageError};
 use crate::resource_list::edit::{self, TextPatch};
 use crate::resource_list::locate::Segment;
 use crate::resource_list::orchestrator::PATH;
+use crate::resource_list::orchestrator::{FUNCTION as FUNCTION_ANNOTATION, LOCAL_CONFIG};
 use crate::resource_list::{qualified, Item, ResourceList};
 use crate::yaml::emit::{self, EmitStyle};
 
 pub use diff::unified as unified_diff;
 use kustomizations::{split, Effect, Kustomizations};
-
-/// The annotation that makes kustomize (and kpt) run a config as a container function.
-const FUNCTION_ANNOTATION: &str = "config.kubernetes.io/function";
-const LOCAL_CONFIG: &str = "config.kubernetes.io/local-config";
 
 /// Labels whose values often name an environment: offered as `--environment-label`.
 const ENVIRONMENT_LABELS: &[&str] = &[

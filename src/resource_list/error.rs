@@ -101,7 +101,7 @@ impl ReadError {
             None => at,
         };
         self.location = Some(at);
-        if let Some(unclosed) = syntax::unclosed_before(src, at, limits.max_depth) {
+        if let Some(unclosed) = syntax::unclosed_before(src, at, limits) {
             self.kind = ReadErrorKind::Unclosed(Box::new(UnclosedBracket {
                 bracket: unclosed.bracket,
                 stopped: at,

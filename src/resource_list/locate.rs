@@ -3,8 +3,10 @@
 //! an editor wants a line. This walks the parser's events along the path only, skipping every
 //! other subtree, so it costs one pass over the text at most.
 
-use granit_parser::{Event, Options, Parser};
+use granit_parser::Event;
 
+use super::read::Events;
+use super::reader::{ReadSpec, Reader};
 use super::{Item, ItemsContainer, ResourceList};
 use crate::limits::Limits;
 use crate::yaml::lines::line_start;
@@ -73,8 +75,10 @@ pub struct LineColumn {
     pub column: usize,
 }
 
+/// Walks the reader's own event stream: the crate calls the parser in one place, which keeps
+/// that call inlined into the reader's hot loop (see BENCHMARKS.md, "One call of the parser").
 struct Walker<'a> {
-    parser: Parser<'a, granit_parser::StrInput<'a>>,
+    events: Events<'a>,
 }
 
 type Found<'a> = (Event<'a>, LineColumn);
@@ -82,17 +86,12 @@ type Found<'a> = (Event<'a>, LineColumn);
 impl<'a> Walker<'a> {
     /// The next event that opens, closes or is a node; `None` on a syntax error or the end.
     fn next(&mut self) -> Option<Found<'a>> {
-        loop {
-            let (event, span) = self.parser.next()?.ok()?;
-            let at = LineColumn {
-                line: span.start.line(),
-                column: span.start.col() + 1,
-            };
-            match event {
-                Event::Anchor(..) => continue,
-                _ => return Some((event, at)),
-            }
-        }
+        let (event, span) = self.events.next().ok()?;
+        let at = LineColumn {
+            line: span.line as usize,
+            column: span.col as usize + 1,
+        };
+        Some((event, at))
     }
 
     /// Consumes the rest of the node that `first` opens.
@@ -119,12 +118,8 @@ fn opens(event: &Event<'_>) -> bool {
 /// path goes further than the text (a required field that is missing), the deepest part that
 /// exists is the answer; `None` only when the text has no document at all.
 pub fn locate(text: &str, path: &[Segment], limits: &Limits) -> Option<LineColumn> {
-    let mut options = Options::default();
-    options.emit_comments = false;
-    options.block_nesting_limit = limits.max_depth;
-    options.flow_nesting_limit = limits.max_depth;
     let mut walker = Walker {
-        parser: Parser::new_from_str_with_options(text, options),
+        events: Events::new(text, "locate", &Reader::new(*limits, &ReadSpec::PLAIN)),
     };
     // The root node: the first node event of the stream.
     let (mut node, mut best) = loop {

@@ -4,9 +4,12 @@
 //! to fix it, and shows the lines with a caret under each position. It runs only once the
 //! input has failed, so it may read the text again.
 
-use granit_parser::{Event, Options, Parser, StructureStyle};
+use granit_parser::{Event, StructureStyle};
 
 use super::error::Location;
+use super::read::Events;
+use super::reader::{ReadSpec, Reader};
+use crate::limits::Limits;
 
 /// A line of the input shown under a message, with a caret at `column`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,19 +35,16 @@ pub struct Unclosed {
 /// The innermost flow collection still open at the parse error at `stopped`, if it was opened
 /// on an earlier line. Reads `src` again up to the error, counting opened and closed
 /// collections.
-pub fn unclosed_before(src: &str, stopped: Location, max_depth: usize) -> Option<Unclosed> {
-    let mut options = Options::default();
-    options.emit_comments = false;
-    options.block_nesting_limit = max_depth;
-    options.flow_nesting_limit = max_depth;
-    let mut parser = Parser::new_from_str_with_options(src, options);
+pub fn unclosed_before(src: &str, stopped: Location, limits: &Limits) -> Option<Unclosed> {
+    // The reader's own events: the crate calls the parser in one place (see `locate`).
+    let mut events = Events::new(src, "syntax", &Reader::new(*limits, &ReadSpec::PLAIN));
     let mut open: Vec<Option<Unclosed>> = Vec::new();
     loop {
-        match parser.next()? {
+        match events.next() {
             Ok((event, span)) => {
                 let at = Location {
-                    line: span.start.line(),
-                    column: span.start.col() + 1,
+                    line: span.line as usize,
+                    column: span.col as usize + 1,
                 };
                 match event {
                     Event::SequenceStart(style, ..) => {
@@ -252,7 +252,7 @@ mod tests {
     fn a_bracket_left_open_on_an_earlier_line_is_found() {
         let src = "spec:\n  namespace: [flux-system\n  ref:\n    branch: main\n";
         assert_eq!(
-            unclosed_before(src, loc(3, 6), 200),
+            unclosed_before(src, loc(3, 6), &Limits::default()),
             Some(Unclosed {
                 bracket: '[',
                 at: loc(2, 14)
@@ -260,7 +260,7 @@ mod tests {
         );
         let src = "a:\n  b: {x: 1\n  c: d\n";
         assert_eq!(
-            unclosed_before(src, loc(3, 4), 200).map(|u| (u.bracket, u.at)),
+            unclosed_before(src, loc(3, 4), &Limits::default()).map(|u| (u.bracket, u.at)),
             Some(('{', loc(2, 6)))
         );
     }
@@ -269,11 +269,14 @@ mod tests {
     fn errors_that_are_not_an_open_bracket_find_none() {
         // The bracket is closed; the error is on the line it is reported at.
         let src = "a: [1, 2]\nb: c: d\n";
-        assert_eq!(unclosed_before(src, loc(2, 5), 200), None);
+        assert_eq!(unclosed_before(src, loc(2, 5), &Limits::default()), None);
         // Open, but on the line of the error: the parser's position is the right one.
         let src = "a: [1, {b: 2]\n";
-        assert_eq!(unclosed_before(src, loc(1, 8), 200), None);
-        assert_eq!(unclosed_before("a: b\n", loc(1, 1), 200), None);
+        assert_eq!(unclosed_before(src, loc(1, 8), &Limits::default()), None);
+        assert_eq!(
+            unclosed_before("a: b\n", loc(1, 1), &Limits::default()),
+            None
+        );
     }
 
     #[test]

@@ -35,6 +35,8 @@ pub struct Scalar<'a> {
 pub enum TreeError {
     /// Alias expansion visited more nodes than the budget allows.
     ExpansionLimit { limit: usize },
+    /// The value, aliases expanded, nests deeper than [`MAX_EXPANDED_DEPTH`] levels.
+    ExpandedTooDeep { limit: usize },
     /// A mapping key is itself a mapping or sequence; Kubernetes objects only have string keys.
     ComplexKey,
 }
@@ -46,6 +48,11 @@ impl fmt::Display for TreeError {
                 f,
                 "alias expansion exceeds {limit} nodes (an alias bomb?); write the value out or \
                  raise --max-alias-expansion"
+            ),
+            TreeError::ExpandedTooDeep { limit } => write!(
+                f,
+                "this value nests more than {limit} levels deep once its aliases are expanded; \
+                 write it out with fewer levels or fewer aliases inside aliases"
             ),
             TreeError::ComplexKey => {
                 f.write_str("a mapping key is a mapping or sequence; use a string key")
@@ -60,11 +67,42 @@ impl fmt::Display for TreeError {
 pub struct ExpansionBudget {
     limit: usize,
     used: usize,
+    /// How deep the walk is now, aliases followed: the text's own nesting is bounded by the
+    /// reader, but an alias inside an anchored node nests it again at every use.
+    depth: usize,
 }
+
+/// The deepest a walk of a tree may go, aliases followed. The reader bounds nesting as
+/// written (`--max-depth`, 200 by default), but an alias inside an anchored node nests it again
+/// at every use, so a small text can expand to any depth. 256 levels are more than the reader's
+/// default and far more than any Kubernetes object holds, and keep the recursion inside a 2 MB
+/// thread stack even in a debug build (about 4.5 KB a level there: 512 levels overflowed a test
+/// thread), so inside WebAssembly's 1 MB stack in a release build too.
+pub const MAX_EXPANDED_DEPTH: usize = 256;
 
 impl ExpansionBudget {
     pub fn new(limit: usize) -> Self {
-        ExpansionBudget { limit, used: 0 }
+        ExpansionBudget {
+            limit,
+            used: 0,
+            depth: 0,
+        }
+    }
+
+    /// Runs `walk` one level deeper.
+    fn deeper<T>(
+        &mut self,
+        walk: impl FnOnce(&mut Self) -> Result<T, TreeError>,
+    ) -> Result<T, TreeError> {
+        if self.depth >= MAX_EXPANDED_DEPTH {
+            return Err(TreeError::ExpandedTooDeep {
+                limit: MAX_EXPANDED_DEPTH,
+            });
+        }
+        self.depth += 1;
+        let out = walk(self);
+        self.depth -= 1;
+        out
     }
 
     fn spend(&mut self) -> Result<(), TreeError> {
@@ -111,7 +149,7 @@ impl<'a> Node<'a> {
                 };
                 for source in sources {
                     budget.spend()?;
-                    if let Some(found) = source.get(key, budget)? {
+                    if let Some(found) = budget.deeper(|budget| source.get(key, budget))? {
                         return Ok(Some(found));
                     }
                 }
@@ -219,6 +257,10 @@ impl<'a> Node<'a> {
     /// Converts to a JSON value with YAML 1.2 core resolution of plain scalars and merge keys
     /// applied.
     pub fn to_json(&self, budget: &mut ExpansionBudget) -> Result<Value, TreeError> {
+        budget.deeper(|budget| self.to_json_within(budget))
+    }
+
+    fn to_json_within(&self, budget: &mut ExpansionBudget) -> Result<Value, TreeError> {
         budget.spend()?;
         Ok(match self {
             Node::Scalar(s) => scalar_value(s),
@@ -300,6 +342,36 @@ mod tests {
         );
         let json = node.to_json(&mut ExpansionBudget::new(100)).unwrap();
         assert_eq!(json, serde_json::json!({"a": "own", "b": "base-b"}));
+    }
+
+    #[test]
+    fn aliases_nesting_a_value_too_deep_are_an_error_not_a_stack_overflow() {
+        // Each level shares the one below, as `&aN [*aN-1]` does: small as written, deep once
+        // expanded.
+        let mut node = scalar("leaf");
+        for _ in 0..MAX_EXPANDED_DEPTH + 10 {
+            node = Rc::new(Node::Seq(vec![node]));
+        }
+        let err = node
+            .to_json(&mut ExpansionBudget::new(1_000_000))
+            .unwrap_err();
+        assert_eq!(
+            err,
+            TreeError::ExpandedTooDeep {
+                limit: MAX_EXPANDED_DEPTH
+            }
+        );
+        assert!(
+            err.to_string().contains("more than 256 levels deep"),
+            "{err}"
+        );
+        let mut shallow = scalar("leaf");
+        for _ in 0..MAX_EXPANDED_DEPTH - 1 {
+            shallow = Rc::new(Node::Seq(vec![shallow]));
+        }
+        assert!(shallow
+            .to_json(&mut ExpansionBudget::new(1_000_000))
+            .is_ok());
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use app_notifications::config::APP_NAME_LABEL;
 use app_notifications::report::Format;
 use app_notifications::Limits;
-use app_notifications::EVENT_SOURCE_KINDS;
+use app_notifications::{EVENT_SOURCE_KINDS, OPERATOR_EVENT_KINDS};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 // Every line of an `Examples:` section that starts with two spaces and a command is run by
@@ -318,7 +318,12 @@ fn parse_event(text: &str) -> Result<EventRef, String> {
              name (Flux drops events of objects without a namespace)"
         ));
     }
-    let known: Vec<&str> = EVENT_SOURCE_KINDS.iter().map(|(k, _)| *k).collect();
+    // The Flux Operator's kinds too: clusters whose Alert CRD it patched accept them.
+    let known: Vec<&str> = EVENT_SOURCE_KINDS
+        .iter()
+        .map(|(k, _)| *k)
+        .chain(OPERATOR_EVENT_KINDS.iter().copied())
+        .collect();
     if !known.contains(kind) {
         let hint = known
             .iter()

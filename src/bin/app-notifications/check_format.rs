@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use app_notifications::dispatch::Options;
 use app_notifications::report::{self, Format};
-use app_notifications::results::has_errors;
+use app_notifications::results::{self, has_errors, KrmResult, Severity, Texts};
 use app_notifications::{check_format, exit, Limits};
 use clap::ValueEnum;
 
-use crate::io::print_stdout;
+use crate::io::{print_stdout, read_stdin};
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum CheckFormat {
@@ -42,6 +42,27 @@ pub fn run(
     let mut code = exit::OK;
     let mut out = String::new();
     for root in paths {
+        if root.as_os_str() == "-" {
+            // A built stream (`kubectl kustomize … | check --format github -`): read as
+            // `check -` reads it, placed on the lines of stdin.
+            let input = read_stdin(limits)?;
+            let text = app_notifications::reader(limits).decode(&input, "stdin")?;
+            let list = app_notifications::built_list(text, "stdin", limits)?;
+            let mut problems = app_notifications::check_built(&list, limits, app_label, options);
+            let texts = Texts {
+                input: "stdin",
+                function_config: None,
+                least: Severity::Info,
+            };
+            results::locate(&list, texts, &mut problems, limits);
+            if has_errors(&problems) {
+                code = exit::FUNCTION_ERROR;
+            }
+            let coverage = (format != CheckFormat::Github)
+                .then(|| report::report_built(&list, Format::Markdown, app_label, limits));
+            push_formatted(&mut out, format, "stdin", &problems, coverage.as_deref());
+            continue;
+        }
         let package = app_notifications::read_package(root, limits)?;
         let config = config
             .as_ref()
@@ -53,22 +74,31 @@ pub fn run(
         if has_errors(&problems) {
             code = exit::FUNCTION_ERROR;
         }
+        let coverage = (format != CheckFormat::Github)
+            .then(|| report::report_list(&list, Format::Markdown, app_label, limits).ok())
+            .flatten();
         let shown = root.display().to_string();
-        match format {
-            CheckFormat::Github => out.push_str(&check_format::github(&problems, ".", None)),
-            CheckFormat::Markdown | CheckFormat::Text => {
-                let coverage = report::report_list(&list, Format::Markdown, app_label, limits).ok();
-                if !out.is_empty() {
-                    out.push('\n');
-                }
-                out.push_str(&check_format::markdown(
-                    &shown,
-                    &problems,
-                    coverage.as_deref(),
-                ));
-            }
-        }
+        push_formatted(&mut out, format, &shown, &problems, coverage.as_deref());
     }
     print_stdout(&out)?;
     Ok(code)
+}
+
+/// One input's findings in `format`, after those of the inputs before it.
+fn push_formatted(
+    out: &mut String,
+    format: CheckFormat,
+    shown: &str,
+    problems: &[KrmResult],
+    coverage: Option<&str>,
+) {
+    match format {
+        CheckFormat::Github => out.push_str(&check_format::github(problems, ".", None)),
+        CheckFormat::Markdown | CheckFormat::Text => {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(&check_format::markdown(shown, problems, coverage));
+        }
+    }
 }

@@ -93,14 +93,36 @@ pub fn run(args: ImportArgs, app_label: &str, limits: &Limits) -> Result<i32> {
         out.push_str(&import::render_text(plan, args.write));
     }
     if args.write {
+        // A proposed path that holds a file the list had no config in (Helm values, a file
+        // of comments): nothing is written, so no config is reported written that is not.
+        let taken: Vec<PathBuf> = plans
+            .iter()
+            .filter_map(|(root, plan)| {
+                Some((app_notifications::package_root(root.as_ref()?), plan))
+            })
+            .flat_map(|(base, plan)| {
+                plan.proposals
+                    .iter()
+                    .filter(|p| p.existing.is_none())
+                    .map(move |p| base.join(&p.path))
+            })
+            .filter(|file| file.exists())
+            .collect();
+        if let Some(file) = taken.first() {
+            eprintln!(
+                "error: {}: the file import would write a config to already exists and holds no \
+                 AppNotifications; nothing was written (hint: move that file aside and run \
+                 import --write again, or copy the proposed config from `import` without \
+                 --write)",
+                file.display()
+            );
+            return Ok(exit::FUNCTION_ERROR);
+        }
         for (root, plan) in &plans {
             let Some(root) = root else { continue };
             let base = app_notifications::package_root(root);
             for proposal in plan.proposals.iter().filter(|p| p.existing.is_none()) {
                 let file = base.join(&proposal.path);
-                if file.exists() {
-                    continue;
-                }
                 if let Some(dir) = file.parent() {
                     std::fs::create_dir_all(dir)
                         .with_context(|| format!("creating {}", dir.display()))?;
