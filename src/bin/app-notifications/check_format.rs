@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use app_notifications::dispatch::Options;
 use app_notifications::report::{self, Format};
-use app_notifications::results::{self, has_errors, KrmResult, Severity, Texts};
+use app_notifications::results::{has_errors, KrmResult};
 use app_notifications::{check_format, exit, Limits};
 use clap::ValueEnum;
 
-use crate::io::{print_stdout, read_stdin};
+use crate::io::print_stdout;
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum CheckFormat {
@@ -45,21 +45,15 @@ pub fn run(
         if root.as_os_str() == "-" {
             // A built stream (`kubectl kustomize … | check --format github -`): read as
             // `check -` reads it, placed on the lines of stdin.
-            let input = read_stdin(limits)?;
-            let text = app_notifications::reader(limits).decode(&input, "stdin")?;
-            let list = app_notifications::built_list(text, "stdin", limits)?;
-            let mut problems = app_notifications::check_built(&list, limits, app_label, options);
-            let texts = Texts {
-                input: "stdin",
-                function_config: None,
-                least: Severity::Info,
-            };
-            results::locate(&list, texts, &mut problems, limits);
+            let (coverage, problems) = crate::package::on_stdin(limits, |list| {
+                let coverage = (format != CheckFormat::Github)
+                    .then(|| report::report_built(list, Format::Markdown, app_label, limits));
+                let problems = app_notifications::check_built(list, limits, app_label, options);
+                (coverage, problems)
+            })?;
             if has_errors(&problems) {
                 code = exit::FUNCTION_ERROR;
             }
-            let coverage = (format != CheckFormat::Github)
-                .then(|| report::report_built(&list, Format::Markdown, app_label, limits));
             push_formatted(&mut out, format, "stdin", &problems, coverage.as_deref());
             continue;
         }

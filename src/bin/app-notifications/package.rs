@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use app_notifications::dispatch::Options;
 use app_notifications::report::{self, Format};
+use app_notifications::resource_list::ResourceList;
 use app_notifications::results::{self, has_errors, KrmResult, Severity, Texts};
 use app_notifications::yaml::emit::EmitStyle;
 use app_notifications::{exit, Limits};
@@ -153,31 +154,39 @@ fn audit_stdin(
     report: Option<Format>,
     options: &Options,
 ) -> Result<(Option<String>, Vec<KrmResult>)> {
-    let input = read_stdin(limits)?;
-    let text = app_notifications::reader(limits).decode(&input, "stdin")?;
-    let list = app_notifications::built_list(text, "stdin", limits)?;
-    let (text, mut problems) = match report {
+    on_stdin(limits, |list| match report {
         None => (
             None,
-            app_notifications::check_built(&list, limits, app_label, options),
+            app_notifications::check_built(list, limits, app_label, options),
         ),
         Some(format) => {
-            let problems = app_notifications::field_problems(&list);
+            let problems = app_notifications::field_problems(list);
             if has_errors(&problems) {
                 (None, problems)
             } else {
-                let text = report::report_built(&list, format, app_label, limits);
-                (Some(text), app_notifications::built_notes(&list))
+                let text = report::report_built(list, format, app_label, limits);
+                (Some(text), app_notifications::built_notes(list))
             }
         }
-    };
+    })
+}
+
+/// Runs `run` over the built stream on stdin and places its results on the lines of stdin.
+pub(crate) fn on_stdin<T>(
+    limits: &Limits,
+    run: impl FnOnce(&ResourceList<'_>) -> (T, Vec<KrmResult>),
+) -> Result<(T, Vec<KrmResult>)> {
+    let input = read_stdin(limits)?;
+    let text = app_notifications::reader(limits).decode(&input, "stdin")?;
+    let list = app_notifications::built_list(text, "stdin", limits)?;
+    let (out, mut problems) = run(&list);
     let texts = Texts {
         input: "stdin",
         function_config: None,
         least: Severity::Info,
     };
     results::locate(&list, texts, &mut problems, limits);
-    Ok((text, problems))
+    Ok((out, problems))
 }
 
 /// The config file given with `--config`: its name (for messages) and text.
