@@ -17,7 +17,13 @@ const BODIES: &[&str] = &[
     "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: &n ks-{i}\n  labels:\n    app.kubernetes.io/name: *n\nspec:\n  sourceRef: {kind: GitRepository, name: flux-system}\n",
     "{kind: ConfigMap, metadata: {name: flow-{i}}}\n",
     "kind: 'Quoted'\nmetadata:\n  name: \"q-{i}\"\n  annotations:\n    note: \"multi\\nline ☕\"\n",
+    // Ends in a scalar that keeps its trailing line breaks: removing what follows must not
+    // give it the blank lines that followed the removed item.
+    "kind: ConfigMap\nmetadata:\n  name: keep-{i}\ndata:\n  tail: |+\n    kept {i}\n",
 ];
+
+/// How the body that ends in a keeping block scalar ends.
+const KEEPING_END: &str = "|+\n    kept {i}\n";
 
 const GAPS: &[&str] = &[
     "",
@@ -56,7 +62,25 @@ fn case() -> impl Strategy<Value = Case> {
 fn build(case: &Case) -> (String, Vec<String>) {
     let pad = " ".repeat(case.indent);
     let mut out = String::from("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n");
-    let mut items = Vec::new();
+    let mut items: Vec<String> = Vec::new();
+    // The blank lines right after a scalar that keeps its line breaks are its content, so
+    // they are part of its item.
+    let gap_after =
+        |items: &mut Vec<String>, previous: Option<usize>, gap: &str, out: &mut String| {
+            if previous.is_some_and(|body| BODIES[body].ends_with(KEEPING_END)) {
+                let blank: usize = gap
+                    .split_inclusive('\n')
+                    .take_while(|l| l.trim().is_empty())
+                    .map(str::len)
+                    .sum();
+                items
+                    .last_mut()
+                    .expect("an item before")
+                    .push_str(&gap[..blank]);
+            }
+            out.push_str(gap);
+        };
+    let mut previous = None;
     for (i, (body, gap)) in case.items.iter().enumerate() {
         let gap: String = GAPS[*gap]
             .split_inclusive('\n')
@@ -68,7 +92,8 @@ fn build(case: &Case) -> (String, Vec<String>) {
                 }
             })
             .collect();
-        out.push_str(&gap);
+        gap_after(&mut items, previous, &gap, &mut out);
+        previous = Some(*body);
         let body = BODIES[*body].replace("{i}", &i.to_string());
         let mut item = String::new();
         for (n, line) in body.split_inclusive('\n').enumerate() {
@@ -85,7 +110,7 @@ fn build(case: &Case) -> (String, Vec<String>) {
         out.push_str(&item);
         items.push(item);
     }
-    out.push_str(GAPS[case.tail]);
+    gap_after(&mut items, previous, GAPS[case.tail], &mut out);
     out.push_str("functionConfig:\n  kind: X\n");
     if case.crlf {
         out = out.replace('\n', "\r\n");
@@ -95,6 +120,23 @@ fn build(case: &Case) -> (String, Vec<String>) {
         out.insert(0, '\u{feff}');
     }
     (out, items)
+}
+
+/// The `items` of a list, read as values by a full parse (an absent or null `items` is none).
+fn whole_items(text: &str) -> Vec<serde_json::Value> {
+    let limits = Limits::default();
+    let mut budget = app_notifications::yaml::tree::ExpansionBudget::new(100_000);
+    let list = app_notifications::reader(&limits)
+        .object(text, "list")
+        .unwrap_or_else(|e| panic!("{e}\n{text}"))
+        .expect("a document")
+        .to_json(&mut budget)
+        .expect("converts");
+    match &list["items"] {
+        serde_json::Value::Array(items) => items.clone(),
+        serde_json::Value::Null => Vec::new(),
+        other => panic!("items is {other}"),
+    }
 }
 
 proptest! {
@@ -121,19 +163,39 @@ proptest! {
     }
 
     #[test]
-    fn edits_leave_other_items_alone(case in case(), remove in prop::collection::vec(any::<bool>(), 12), appended in 0usize..3) {
+    fn edits_leave_other_items_alone(case in case(), fate in prop::collection::vec(0u8..4, 12), appended in 0usize..3) {
         let (input, items) = build(&case);
         let list = app_notifications::reader(&Limits::default()).resource_list(&input, "t").unwrap();
-        let removed: Vec<usize> = (0..items.len()).filter(|&i| remove[i]).collect();
+        // Each item is kept (0, 1), removed (2) or replaced by a new value in place (3).
+        let removed: Vec<usize> = (0..items.len()).filter(|&i| fate[i] == 2).collect();
+        let replacement = |i: usize| json!({"kind": "ConfigMap", "metadata": {"name": format!("replaced-{i}")}});
+        let replace: Vec<(usize, serde_json::Value)> =
+            (0..items.len()).filter(|&i| fate[i] == 3).map(|i| (i, replacement(i))).collect();
         let new_items: Vec<_> = (0..appended)
             .map(|n| json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": format!("new-{n}")}, "data": {"on": "yes", "n": "0755"}}))
             .collect();
-        let out = Splice::new(&list).write(&Edits { remove: removed.clone(), append: new_items, ..Edits::default() });
+        let edits = Edits { remove: removed.clone(), replace: replace.clone(), append: new_items.clone(), ..Edits::default() };
+        let out = Splice::new(&list).write(&edits);
         let again = app_notifications::reader(&Limits::default()).resource_list(&out, "t").unwrap_or_else(|e| panic!("{e}\n{out}"));
-        let kept: Vec<&String> = items.iter().enumerate().filter(|(i, _)| !removed.contains(i)).map(|(_, t)| t).collect();
+        // Read whole, the output is the input's list with exactly these edits.
+        let before = whole_items(&input);
+        let mut expected: Vec<serde_json::Value> = Vec::new();
+        for (i, value) in before.into_iter().enumerate() {
+            match fate[i] {
+                2 => {}
+                3 => expected.push(replacement(i)),
+                _ => expected.push(value),
+            }
+        }
+        expected.extend(new_items);
+        prop_assert_eq!(whole_items(&out), expected, "{}", out);
+        // Kept items keep their bytes.
+        let kept: Vec<(usize, &String)> = items.iter().enumerate().filter(|(i, _)| !removed.contains(i)).collect();
         prop_assert_eq!(again.items.len(), kept.len() + appended);
-        for (item, expected) in again.items.iter().zip(&kept) {
-            prop_assert_eq!(&out[item.region.clone()], expected.as_str());
+        for (item, (i, expected)) in again.items.iter().zip(&kept) {
+            if fate[*i] != 3 {
+                prop_assert_eq!(&out[item.region.clone()], expected.as_str());
+            }
         }
         for (n, item) in again.items[kept.len()..].iter().enumerate() {
             prop_assert_eq!(&item.fields.name, &format!("new-{n}"));

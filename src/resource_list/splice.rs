@@ -131,11 +131,12 @@ impl<'l, 'a> Splice<'l, 'a> {
                 }
             }
             ItemsContainer::Stream { end } => {
-                let first_doc = list.items.is_empty();
                 self.region_edits(edits, |s, v| emit::document(v, &s.style));
+                // The first document of a blank stream needs no separator before it.
+                let blank = list.source.trim().is_empty();
                 let mut text = String::new();
                 for (i, value) in edits.append.iter().enumerate() {
-                    if !(first_doc && i == 0 && list.source.trim().is_empty()) {
+                    if !(blank && i == 0) {
                         text.push_str("---");
                         text.push_str(self.nl());
                     }
@@ -507,11 +508,22 @@ mod tests {
             removed(&src, &[1]),
             format!("{head}- a: |\n    x\n# about c\n\n- c: 2\n")
         );
-        // No block scalar before: the gap stays as it was.
+        // A comment between the scalar and the removed item ends the scalar already.
+        let src = format!("{head}- a: |\n    x\n# about b\n- b: 1\n\n    # deep\n- c: 2\n");
+        assert_eq!(
+            removed(&src, &[1]),
+            format!("{head}- a: |\n    x\n# about b\n\n    # deep\n- c: 2\n")
+        );
+        // No block scalar before: the gap stays as it was, after one removal or a run of them.
         let src = format!("{head}- a: 1\n- b: 1\n\n    # deep\n- c: 2\n");
         assert_eq!(
             removed(&src, &[1]),
             format!("{head}- a: 1\n\n    # deep\n- c: 2\n")
+        );
+        let src = format!("{head}- a: 1\n- b: 1\n- c: 1\n\n    # deep\n- d: 2\n");
+        assert_eq!(
+            removed(&src, &[1, 2]),
+            format!("{head}- a: 1\n\n    # deep\n- d: 2\n")
         );
     }
 
@@ -552,5 +564,176 @@ mod tests {
             Splice::new(&list).write(&edits),
             format!("{head}- a:\n    b: 1\n    d: 2\n- c: 3\n")
         );
+    }
+
+    fn stream(src: &str) -> ResourceList<'_> {
+        Reader::new(Limits::default(), &ReadSpec::PLAIN)
+            .stream(src, "test")
+            .expect("reads")
+    }
+
+    fn appended(list: &ResourceList<'_>, values: Vec<Value>) -> String {
+        let edits = Edits {
+            append: values,
+            ..Edits::default()
+        };
+        Splice::new(list).write(&edits)
+    }
+
+    #[test]
+    fn documents_added_to_a_blank_stream_are_separated_but_not_led_by_a_marker() {
+        let two = || vec![serde_json::json!({"a": 1}), serde_json::json!({"b": 2})];
+        assert_eq!(appended(&stream(""), two()), "a: 1\n---\nb: 2\n");
+        assert_eq!(appended(&stream("\n"), two()), "\na: 1\n---\nb: 2\n");
+        // After a document, or after comments, every new document has its marker.
+        assert_eq!(
+            appended(&stream("x: 0\n"), two()),
+            "x: 0\n---\na: 1\n---\nb: 2\n"
+        );
+        assert_eq!(
+            appended(&stream("# only a comment\n"), two()),
+            "# only a comment\n---\na: 1\n---\nb: 2\n"
+        );
+    }
+
+    #[test]
+    fn a_replaced_document_keeps_the_marker_it_had_or_had_not() {
+        let list = stream("a: 1\n---\nb: 2\n");
+        let edits = Edits {
+            replace: vec![
+                (0, serde_json::json!({"c": 3})),
+                (1, serde_json::json!({"d": 4})),
+            ],
+            ..Edits::default()
+        };
+        assert_eq!(Splice::new(&list).write(&edits), "c: 3\n---\nd: 4\n");
+    }
+
+    #[test]
+    fn a_patch_inside_a_rebuilt_flow_list_is_applied_once() {
+        let src = "{\n  \"apiVersion\": \"config.kubernetes.io/v1\",\n  \"kind\": \"ResourceList\",\n  \"items\": [\n    {\"a\": 1},\n    {\"b\": 2}\n  ]\n}\n";
+        let list = read(src);
+        // Two patches of item 0, one right after the other, and one of item 1.
+        let a = src.find("\"a\": 1").expect("a's value") + 5;
+        let b = src.find("\"b\": 2").expect("b's value") + 5;
+        let patch = |item, range: Range<usize>, text: &str| ItemPatch {
+            item,
+            range,
+            text: text.into(),
+        };
+        let patches = vec![
+            patch(0, a..a + 1, "5"),
+            patch(0, a + 1..a + 1, ", \"z\": 0"),
+            patch(1, b..b + 1, "7"),
+        ];
+        let edits = |append: Vec<Value>, remove: Vec<usize>| Edits {
+            append,
+            remove,
+            item_patches: patches.clone(),
+            ..Edits::default()
+        };
+        let a_patched = |text: String| text.replace("\"a\": 1", "\"a\": 5, \"z\": 0");
+        assert_eq!(
+            Splice::new(&list).write(&edits(vec![serde_json::json!({"c": 3})], vec![])),
+            a_patched(src.replace(
+                "{\"b\": 2}\n",
+                "{\"b\": 7},\n    {\n      \"c\": 3\n    }\n"
+            ))
+        );
+        assert_eq!(
+            Splice::new(&list).write(&edits(vec![], vec![1])),
+            a_patched(src.replace(",\n    {\"b\": 2}", ""))
+        );
+        // Nothing rebuilt: the patches alone.
+        assert_eq!(
+            Splice::new(&list).write(&edits(vec![], vec![])),
+            a_patched(src.replace("\"b\": 2", "\"b\": 7"))
+        );
+    }
+
+    #[test]
+    fn a_patch_on_an_item_that_is_removed_or_replaced_goes_with_it() {
+        let head = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n";
+        let src = format!("{head}- a: 1\n- b: 2\n");
+        let list = read(&src);
+        let at = src.find('2').expect("b's value");
+        let patches = vec![ItemPatch {
+            item: 1,
+            range: at..at + 1,
+            text: "9".into(),
+        }];
+        let removed = Edits {
+            remove: vec![1],
+            item_patches: patches.clone(),
+            ..Edits::default()
+        };
+        assert_eq!(
+            Splice::new(&list).write(&removed),
+            format!("{head}- a: 1\n")
+        );
+        let replaced = Edits {
+            replace: vec![(1, serde_json::json!({"c": 3}))],
+            item_patches: patches,
+            ..Edits::default()
+        };
+        assert_eq!(
+            Splice::new(&list).write(&replaced),
+            format!("{head}- a: 1\n- c: 3\n")
+        );
+    }
+
+    #[test]
+    fn items_added_after_the_only_item_of_a_flow_list_follow_its_line_breaks() {
+        let head = "{\n  \"apiVersion\": \"config.kubernetes.io/v1\",\n  \"kind\": \"ResourceList\",\n  \"items\": ";
+        let c = serde_json::json!({"c": 3});
+        let one_per_line = format!("{head}[\n    {{\"a\": 1}}\n  ]\n}}\n");
+        assert_eq!(
+            appended(&read(&one_per_line), vec![c.clone()]),
+            format!("{head}[\n    {{\"a\": 1}},\n    {{\n      \"c\": 3\n    }}\n  ]\n}}\n")
+        );
+        let spaced = format!("{head}[ {{\"a\": 1}} ]\n}}\n");
+        let appended_spaced = appended(&read(&spaced), vec![c]);
+        assert!(
+            appended_spaced.starts_with(&format!("{head}[ {{\"a\": 1}}, {{\n")),
+            "{appended_spaced}"
+        );
+    }
+
+    #[test]
+    fn items_added_to_an_empty_flow_list_take_the_indent_of_its_key() {
+        for indent in ["", "  ", "    "] {
+            let src = format!(
+                "{{\n{indent}\"apiVersion\": \"config.kubernetes.io/v1\",\n{indent}\"kind\": \"ResourceList\",\n{indent}\"items\": []\n}}\n"
+            );
+            let list = read(&src);
+            let inner = format!("{indent}  ");
+            let expected = src.replace(
+                "[]",
+                &format!("[\n{inner}{{\n{inner}  \"a\": 1\n{inner}}}\n{indent}]"),
+            );
+            assert_eq!(
+                appended(&list, vec![serde_json::json!({"a": 1})]),
+                expected,
+                "indent {indent:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_output_length_is_the_length_of_what_is_written() {
+        let head = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n";
+        let src = format!("{head}- a: 1\n- b: 2\n");
+        let list = read(&src);
+        let edits = Edits {
+            remove: vec![0],
+            append: vec![serde_json::json!({"c": "three"})],
+            ..Edits::default()
+        };
+        let spliced = Splice::new(&list).render(&edits);
+        assert_eq!(spliced.len(), spliced.to_string().len());
+        assert!(!spliced.is_empty());
+        let empty = stream("");
+        let nothing = Splice::new(&empty).render(&Edits::default());
+        assert_eq!((nothing.len(), nothing.is_empty()), (0, true));
     }
 }
