@@ -61,8 +61,9 @@ impl<'l, 'a> Splice<'l, 'a> {
     /// The output for `edits`, as the input's bytes with patches laid over them.
     pub fn render(mut self, edits: &Edits) -> Spliced<'a> {
         // A flow list whose items were rebuilt already carries these in the items' text.
-        let rebuilt = matches!(self.list.container, ItemsContainer::Flow { .. })
-            && (!edits.remove.is_empty() || !edits.replace.is_empty() || !edits.append.is_empty());
+        let items_change =
+            !edits.remove.is_empty() || !edits.replace.is_empty() || !edits.append.is_empty();
+        let rebuilt = matches!(self.list.container, ItemsContainer::Flow { .. }) && items_change;
         // Item patches go first: the sort below is stable, so a patch at the very end of the
         // last item stays inside it, before new items appended at that same offset.
         for patch in &edits.item_patches {
@@ -72,7 +73,7 @@ impl<'l, 'a> Splice<'l, 'a> {
                 self.patch(patch.range.clone(), patch.text.clone());
             }
         }
-        if !edits.remove.is_empty() || !edits.replace.is_empty() || !edits.append.is_empty() {
+        if items_change {
             self.items(edits);
         }
         if let Some(results) = &edits.results {
@@ -478,6 +479,9 @@ mod tests {
     use crate::limits::Limits;
     use crate::resource_list::{ReadSpec, Reader};
 
+    /// The start of a block-style list, up to its `items:` key.
+    const BLOCK_HEAD: &str = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n";
+
     fn read(src: &str) -> ResourceList<'_> {
         Reader::new(Limits::default(), &ReadSpec::PLAIN)
             .resource_list(src, "test")
@@ -495,7 +499,7 @@ mod tests {
 
     #[test]
     fn removed_items_after_a_block_scalar_take_the_lines_it_would_take_in() {
-        let head = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n";
+        let head = BLOCK_HEAD;
         // Two items in a row, then blank lines and a comment of the root, which stays.
         let src = format!("{head}- a: |+\n    x\n- b: 1\n\n- c: 2\n\n    # deep\n# root\nfoo: 1\n");
         assert_eq!(
@@ -530,7 +534,7 @@ mod tests {
     #[test]
     fn text_added_after_a_removal_that_took_the_last_lines_goes_where_it_started() {
         // Stale Alerts removed, new ones appended and results set, as the function does.
-        let head = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n";
+        let head = BLOCK_HEAD;
         let src = format!("{head}- a: |+\n    x\n- b: 1\n\n");
         let list = read(&src);
         let edits = Edits {
@@ -547,7 +551,7 @@ mod tests {
 
     #[test]
     fn a_patch_at_the_end_of_the_last_item_stays_in_it_before_appended_items() {
-        let head = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n";
+        let head = BLOCK_HEAD;
         let src = format!("{head}- a:\n    b: 1\n");
         let list = read(&src);
         let end = src.len();
@@ -653,7 +657,7 @@ mod tests {
 
     #[test]
     fn a_patch_on_an_item_that_is_removed_or_replaced_goes_with_it() {
-        let head = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n";
+        let head = BLOCK_HEAD;
         let src = format!("{head}- a: 1\n- b: 2\n");
         let list = read(&src);
         let at = src.find('2').expect("b's value");
@@ -721,7 +725,7 @@ mod tests {
 
     #[test]
     fn the_output_length_is_the_length_of_what_is_written() {
-        let head = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n";
+        let head = BLOCK_HEAD;
         let src = format!("{head}- a: 1\n- b: 2\n");
         let list = read(&src);
         let edits = Edits {
