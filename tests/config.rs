@@ -1448,7 +1448,7 @@ fn config_map_unknown_key_lists_valid_keys() {
     .iter()
     .map(ToString::to_string)
     .collect();
-    let keys = "valid keys: `app`, `environment`, `environmentLabel`, `providerRef`, `eventSeverity`, `sources`, `eventSources`, `namespace`";
+    let keys = "valid keys: `app`, `environment`, `environmentLabel`, `providerRef`, `eventSeverity`, `sources`, `eventSources`, `namespace`, `mode`";
     assert_eq!(
         found,
         [
@@ -1456,6 +1456,40 @@ fn config_map_unknown_key_lists_valid_keys() {
             format!("data.channel: unknown key (hint: {keys})"),
         ]
     );
+}
+
+#[test]
+fn config_map_mode_other_than_check_is_an_error_at_data_mode() {
+    let found: Vec<String> = from_config_map(&config_map(
+        json!({"app": "billing", "providerRef": "slack", "mode": "chek"}),
+    ))
+    .unwrap_err()
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    assert_eq!(
+        found,
+        ["data.mode: `chek` is not a mode (hint: `mode: check` makes the function a validator; leave `mode` out to generate)"]
+    );
+    let found: Vec<String> = from_config_map(&config_map(json!({"app": "billing", "mode": 1})))
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        found[0].starts_with("data.mode: a number is not a mode"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn config_map_mode_check_is_not_part_of_the_config() {
+    let loaded = from_config_map(&config_map(
+        json!({"app": "billing", "providerRef": "slack", "mode": "check"}),
+    ))
+    .unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    assert_eq!(loaded.config.spec.alerts[0].provider_ref.name, "slack");
 }
 
 #[test]

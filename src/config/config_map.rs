@@ -114,7 +114,12 @@ fn check_identity(value: &Value) -> Result<(), Vec<ConfigError>> {
 }
 
 fn read_data(data: Option<&Value>, errors: &mut Vec<ConfigError>) -> Map<String, Value> {
-    let keys = || CONFIG_MAP_KEYS.iter().map(|(key, _)| *key);
+    let keys = || {
+        CONFIG_MAP_KEYS
+            .iter()
+            .map(|(key, _)| *key)
+            .chain([MODE_KEY])
+    };
     let mut known = Map::new();
     let entries = match data {
         None | Some(Value::Null) => return known,
@@ -129,6 +134,17 @@ fn read_data(data: Option<&Value>, errors: &mut Vec<ConfigError>) -> Map<String,
     };
     for (key, value) in entries {
         let path = field("data", key);
+        if key == MODE_KEY {
+            if value.as_str().and_then(Mode::from_data).is_some() {
+                continue;
+            }
+            errors.push(
+                ConfigError::new(path, format!("{} is not a mode", shown(value))).with_hint(
+                    "`mode: check` makes the function a validator; leave `mode` out to generate",
+                ),
+            );
+            continue;
+        }
         if !keys().any(|k| k == key) {
             let message = match closest(key, keys()) {
                 Some(near) => format!("unknown key; did you mean `{near}`?"),
@@ -151,6 +167,14 @@ fn read_data(data: Option<&Value>, errors: &mut Vec<ConfigError>) -> Map<String,
         }
     }
     known
+}
+
+/// A value as the user wrote it, for a message: a string in backticks, anything else by kind.
+fn shown(value: &Value) -> String {
+    match value {
+        Value::String(text) => format!("`{text}`"),
+        other => kind_of(other).to_owned(),
+    }
 }
 
 fn kind_of(value: &Value) -> &'static str {

@@ -257,9 +257,17 @@ fn function_config_value(
     match kind.as_str() {
         k if k == config::KIND => Some(value),
         "ConfigMap" => {
-            // `mode` picks what the function does (see `function::Mode`), not the config.
+            // `mode` picks what the function does (see `function::Mode`), not the config; a
+            // mode that is not one stays, for the config's reader to report.
             if let Some(data) = value.get_mut("data").and_then(Value::as_object_mut) {
-                data.remove(config::MODE_KEY);
+                let is_mode = data
+                    .get(config::MODE_KEY)
+                    .and_then(Value::as_str)
+                    .and_then(config::Mode::from_data)
+                    .is_some();
+                if is_mode {
+                    data.remove(config::MODE_KEY);
+                }
             }
             let has_data = value
                 .get("data")
