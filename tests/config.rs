@@ -1399,6 +1399,15 @@ fn config_map(data: Value) -> Value {
     json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "function-input"}, "data": data})
 }
 
+/// The errors of a ConfigMap functionConfig with `data`, as the user reads them.
+fn config_map_errors(data: Value) -> Vec<String> {
+    from_config_map(&config_map(data))
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
 #[test]
 fn config_map_maps_keys_onto_one_route() {
     let loaded = from_config_map(&config_map(json!({
@@ -1441,13 +1450,9 @@ fn config_map_app_defaults_to_metadata_name() {
 
 #[test]
 fn config_map_unknown_key_lists_valid_keys() {
-    let found: Vec<String> = from_config_map(&config_map(
+    let found = config_map_errors(
         json!({"app": "billing", "providerRef": "slack", "namspace": "x", "channel": "y"}),
-    ))
-    .unwrap_err()
-    .iter()
-    .map(ToString::to_string)
-    .collect();
+    );
     let keys = "valid keys: `app`, `environment`, `environmentLabel`, `providerRef`, `eventSeverity`, `sources`, `eventSources`, `namespace`, `mode`";
     assert_eq!(
         found,
@@ -1460,22 +1465,13 @@ fn config_map_unknown_key_lists_valid_keys() {
 
 #[test]
 fn config_map_mode_other_than_check_is_an_error_at_data_mode() {
-    let found: Vec<String> = from_config_map(&config_map(
-        json!({"app": "billing", "providerRef": "slack", "mode": "chek"}),
-    ))
-    .unwrap_err()
-    .iter()
-    .map(ToString::to_string)
-    .collect();
+    let found =
+        config_map_errors(json!({"app": "billing", "providerRef": "slack", "mode": "chek"}));
     assert_eq!(
         found,
         ["data.mode: `chek` is not a mode (hint: `mode: check` makes the function a validator; leave `mode` out to generate)"]
     );
-    let found: Vec<String> = from_config_map(&config_map(json!({"app": "billing", "mode": 1})))
-        .unwrap_err()
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let found = config_map_errors(json!({"app": "billing", "mode": 1}));
     assert!(
         found[0].starts_with("data.mode: a number is not a mode"),
         "{found:?}"
@@ -1494,18 +1490,14 @@ fn config_map_mode_check_is_not_part_of_the_config() {
 
 #[test]
 fn config_map_problems_point_at_data_keys() {
-    let found: Vec<String> = from_config_map(&config_map(json!({
+    let found = config_map_errors(json!({
         "app": "Billing",
         "eventSeverity": "errors",
         "environment": "prod",
         "environmentLabel": "env",
         "namespace": "alerts_ns",
         "eventSources": 3
-    })))
-    .unwrap_err()
-    .iter()
-    .map(ToString::to_string)
-    .collect();
+    }));
     assert_eq!(
         found,
         [
