@@ -680,3 +680,78 @@ fn a_helm_releases_chart_is_matched_by_its_owner_labels_and_carries_its_chart_me
         serde_json::json!({"team": "payments"})
     );
 }
+
+#[test]
+fn the_objects_an_event_can_be_about_are_the_namespaced_flux_emitters_sorted_once_each() {
+    // The playground's event picker: Flux objects of kinds that post events, with a namespace
+    // (the recorder drops events of objects without one) and not local-config (never
+    // applied), the HelmChart source-controller creates for a Flux HelmRelease (not for one of
+    // another API, and whatever other source shares its name), in (kind, namespace, name)
+    // order, each once.
+    let text = "\
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: web, namespace: shop}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings, namespace: shop}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: cluster-wide}
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: api, namespace: shop}
+spec:
+  chart:
+    spec: {chart: api, sourceRef: {kind: HelmRepository, name: charts}}
+---
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: shop-api, namespace: shop}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: local
+  namespace: shop
+  annotations: {config.kubernetes.io/local-config: 'true'}
+---
+apiVersion: apps.open-cluster-management.io/v1
+kind: HelmRelease
+metadata: {name: other, namespace: shop}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: api, namespace: shop}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: web, namespace: shop}
+";
+    let limits = app_notifications::Limits::default();
+    let list = app_notifications::built_list(text, "stream.yaml", &limits).unwrap();
+    let subjects: Vec<String> = app_notifications::event_subjects(&list, None, &limits)
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}/{}",
+                r.kind,
+                r.namespace.as_deref().unwrap_or("-"),
+                r.name
+            )
+        })
+        .collect();
+    assert_eq!(
+        subjects,
+        [
+            "GitRepository shop/shop-api",
+            "HelmChart shop/shop-api",
+            "HelmRelease shop/api",
+            "Kustomization shop/api",
+            "Kustomization shop/web",
+        ]
+    );
+}

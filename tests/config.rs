@@ -581,6 +581,15 @@ fn config_name_must_be_a_dns_subdomain() {
 }
 
 #[test]
+fn an_invalid_config_name_is_one_error_even_when_it_is_the_app_name() {
+    // Without `spec.app` the name is the app name too; its one fault is reported once.
+    assert_errors(
+        with(&[("/metadata/name", json!("Billing"))]),
+        &[&format!("metadata.name: invalid config name `Billing`: contains `B`; only lowercase letters, digits, `-` and `.` are allowed (hint: config names are {SUBDOMAIN_RULE}; try `billing`)")],
+    );
+}
+
+#[test]
 fn app_name_length_is_limited() {
     let long = "a".repeat(64);
     assert_errors(
@@ -796,6 +805,114 @@ fn summary_is_deprecated() {
         warnings(&with(&[("/spec/alerts/0/summary", json!("billing is down"))])),
         ["spec.alerts[0].summary: `summary` is deprecated by Flux (hint: put the text in `eventMetadata`, e.g. `eventMetadata: {summary: ...}`)"],
     );
+}
+
+#[test]
+fn a_summary_and_an_event_metadata_summary_conflict_wherever_each_is_given() {
+    // A route's `summary` becomes the Alert's `eventMetadata.summary`: with one given in
+    // `eventMetadata` too, per environment, after the merge, the error names the field the
+    // environment added (the base's own pair is reported once, at the base).
+    let conflict = |at: &str| {
+        format!("{at}: the route's `summary` and an `eventMetadata.summary` would both be the Alert's `eventMetadata.summary` (hint: keep one: `eventMetadata.summary` (Flux deprecated the Alert's `summary`))")
+    };
+    let env = "/spec/environments/staging";
+    type Edits = Vec<(String, Value)>;
+    let cases: Vec<(&str, Edits, Vec<String>)> = vec![
+        (
+            "an environment's eventMetadata under a base summary",
+            vec![
+                ("/spec/alerts/0/summary".into(), json!("down")),
+                (format!("{env}/eventMetadata"), json!({"summary": "x"})),
+            ],
+            vec![conflict("spec.environments.staging.eventMetadata.summary")],
+        ),
+        (
+            "an override's eventMetadata under a base summary",
+            vec![
+                ("/spec/alerts/0/summary".into(), json!("down")),
+                (
+                    format!("{env}/alerts"),
+                    json!([{"name": "default", "eventMetadata": {"summary": "x"}}]),
+                ),
+            ],
+            vec![conflict(
+                "spec.environments.staging.alerts[0].eventMetadata.summary",
+            )],
+        ),
+        (
+            "an override's summary under a base eventMetadata",
+            vec![
+                (
+                    "/spec/alerts/0/eventMetadata".into(),
+                    json!({"summary": "x"}),
+                ),
+                (
+                    format!("{env}/alerts"),
+                    json!([{"name": "default", "summary": "down"}]),
+                ),
+            ],
+            vec![conflict("spec.environments.staging.alerts[0].summary")],
+        ),
+        (
+            "a bare override, a base summary, the environment's eventMetadata",
+            vec![
+                ("/spec/alerts/0/summary".into(), json!("down")),
+                (
+                    format!("{env}/alerts"),
+                    json!([{"name": "default", "eventSeverity": "error"}]),
+                ),
+                (format!("{env}/eventMetadata"), json!({"summary": "x"})),
+            ],
+            vec![conflict("spec.environments.staging.eventMetadata.summary")],
+        ),
+        (
+            "both in the base route, with an environment that adds nothing",
+            vec![
+                ("/spec/alerts/0/summary".into(), json!("down")),
+                (
+                    "/spec/alerts/0/eventMetadata".into(),
+                    json!({"summary": "x"}),
+                ),
+                (env.into(), json!({})),
+            ],
+            vec![conflict("spec.alerts[0].summary")],
+        ),
+        (
+            "an override of the second route, whose base has the summary",
+            vec![
+                (
+                    "/spec/alerts/0/eventMetadata".into(),
+                    json!({"summary": "x"}),
+                ),
+                (
+                    "/spec/alerts/-".into(),
+                    json!({"name": "oncall", "providerRef": "slack", "summary": "down"}),
+                ),
+                (
+                    format!("{env}/alerts"),
+                    json!([{"name": "oncall", "eventMetadata": {"summary": "y"}}]),
+                ),
+            ],
+            vec![conflict(
+                "spec.environments.staging.alerts[0].eventMetadata.summary",
+            )],
+        ),
+    ];
+    for (case, edits, expected) in cases {
+        let mut doc = minimal();
+        for (pointer, value) in &edits {
+            set(&mut doc, pointer, value.clone());
+        }
+        assert_eq!(errors(&doc), expected, "{case}");
+    }
+    // Metadata alone, in the base and in an override, is no conflict: no route has a summary.
+    config(&with(&[
+        ("/spec/alerts/0/eventMetadata", json!({"summary": "x"})),
+        (
+            "/spec/environments/staging/alerts",
+            json!([{"name": "default", "eventMetadata": {"summary": "y"}}]),
+        ),
+    ]));
 }
 
 #[test]

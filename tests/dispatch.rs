@@ -421,3 +421,156 @@ fn the_candidate_index_gives_the_same_notifications_as_trying_every_alert() {
         assert_eq!(every, candidates, "{}", row["upstream"]);
     }
 }
+
+fn alert_with(spec: Value) -> app_notifications::dispatch::Alert {
+    let mut spec = spec;
+    spec["providerRef"] = serde_json::json!({"name": "p"});
+    build::alert(&serde_json::json!({"metadata": {"name": "x", "namespace": "a"}, "spec": spec})).0
+}
+
+fn slack() -> app_notifications::dispatch::Provider {
+    build::provider(&serde_json::json!({
+        "metadata": {"name": "p", "namespace": "a"}, "spec": {"type": "slack"}
+    }))
+}
+
+#[test]
+fn an_event_whose_api_version_does_not_parse_finds_no_live_labels() {
+    // NC `Get`s the object by the group and version the event's apiVersion parses to: an empty
+    // or a three-part apiVersion parses to none, so a matchLabels entry never matches, not
+    // even for an object of the core group, whose apiVersion (`v1`) has no group either.
+    let labelled = |api_version: &str, kind: &str| Object {
+        reference: ObjectRef::new(api_version, kind, Some("a"), "w"),
+        labels: [("app".to_string(), "shop".to_string())].into(),
+        annotations: Strings::new(),
+    };
+    for (api_version, kind) in [
+        ("helm.toolkit.fluxcd.io/v2", "HelmRelease"),
+        ("v1", "ConfigMap"),
+    ] {
+        let alert = alert_with(serde_json::json!({"eventSources": [
+            {"kind": kind, "name": "*", "matchLabels": {"app": "shop"}}
+        ]}));
+        let cluster = Cluster::new(vec![alert], [slack()], [labelled(api_version, kind)]);
+        let sent = |api_version: &str| {
+            let event = Event {
+                involved_object: ObjectRef::new(api_version, kind, Some("a"), "w"),
+                severity: "info".into(),
+                message: "m".into(),
+                metadata: Strings::new(),
+            };
+            let dispatch = cluster.dispatch(&event, &Options::default(), Scope::Every);
+            dispatch.sent().count()
+        };
+        assert_eq!(sent(api_version), 1, "{api_version}");
+        assert_eq!(sent(""), 0, "{kind} with no apiVersion");
+        assert_eq!(
+            sent(&format!("{api_version}/extra")),
+            0,
+            "{api_version}/extra"
+        );
+    }
+}
+
+#[test]
+fn a_skip_by_inclusion_list_names_the_patterns_that_do_not_compile() {
+    let reason = |inclusion: Value| {
+        let alert = alert_with(serde_json::json!({
+            "eventSources": [{"kind": "Kustomization", "name": "*"}],
+            "inclusionList": inclusion,
+        }));
+        let cluster = Cluster::new(vec![alert.clone()], [slack()], []);
+        let event = Event {
+            involved_object: ObjectRef::new(
+                "kustomize.toolkit.fluxcd.io/v1",
+                "Kustomization",
+                Some("a"),
+                "web",
+            ),
+            severity: "info".into(),
+            message: "Reconciliation finished".into(),
+            metadata: Strings::new(),
+        };
+        let dispatch = cluster.dispatch(&event, &Options::default(), Scope::Every);
+        match dispatch.verdict(0) {
+            Some(Verdict::Skipped(skip)) => skip.reason(&alert, &dispatch.received),
+            other => panic!("expected a skip, got {other:?}"),
+        }
+    };
+    assert_eq!(
+        reason(serde_json::json!(["^failed"])),
+        r#"inclusionList: no pattern matches the message "Reconciliation finished""#
+    );
+    assert_eq!(
+        reason(serde_json::json!(["^failed", "(?!x)", "[z"])),
+        r#"inclusionList: no pattern matches the message "Reconciliation finished" (`(?!x)`, `[z` do not compile and are skipped)"#
+    );
+}
+
+#[test]
+fn each_source_kind_sends_a_new_artifact_and_a_failure_in_its_controllers_words() {
+    // source-controller's `notify` of each reconciler: the message an inclusionList is matched
+    // against, with revision and digest on the new artifact and no controller keys on failure.
+    let zero = "0".repeat(40);
+    let digest = format!("sha256:{}", "0".repeat(64));
+    for (api_version, kind, stored) in [
+        (
+            "source.toolkit.fluxcd.io/v1",
+            "GitRepository",
+            "stored artifact for commit 'Update the app'".to_string(),
+        ),
+        (
+            "source.toolkit.fluxcd.io/v1beta2",
+            "OCIRepository",
+            format!("stored artifact with revision 'latest@{digest}' from 'oci://w'"),
+        ),
+        (
+            "source.toolkit.fluxcd.io/v1",
+            "HelmRepository",
+            "stored fetched index of 1.2 MiB from 'w'".to_string(),
+        ),
+        (
+            "source.toolkit.fluxcd.io/v1",
+            "HelmChart",
+            "packaged 'w' chart with version '1.0.0'".to_string(),
+        ),
+        (
+            "source.toolkit.fluxcd.io/v1",
+            "Bucket",
+            "stored artifact with 3 fetched files from 'w' bucket".to_string(),
+        ),
+    ] {
+        let object = Object {
+            reference: ObjectRef::new(api_version, kind, Some("a"), "w"),
+            labels: Strings::new(),
+            annotations: Strings::new(),
+        };
+        let events = representative_events(&object, true);
+        let summary: Vec<(&str, &str, &str)> = events
+            .iter()
+            .map(|e| (e.what, e.event.severity.as_str(), e.event.message.as_str()))
+            .collect();
+        let failed = format!("{kind} a/w failed to produce an artifact");
+        assert_eq!(
+            summary,
+            [
+                ("new artifact", "info", stored.as_str()),
+                ("failure", "error", failed.as_str())
+            ],
+            "{kind}"
+        );
+        let revision: Strings = [
+            (
+                "source.toolkit.fluxcd.io/revision".to_string(),
+                format!("main@sha1:{zero}"),
+            ),
+            (
+                "source.toolkit.fluxcd.io/digest".to_string(),
+                digest.clone(),
+            ),
+        ]
+        .into();
+        assert_eq!(events[0].event.metadata, revision, "{kind}");
+        assert!(events[1].event.metadata.is_empty(), "{kind}");
+    }
+}

@@ -40,17 +40,6 @@ impl ObjectRef {
     }
 }
 
-impl std::fmt::Display for ObjectRef {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} {}",
-            self.kind,
-            qualified(self.namespace.as_deref(), &self.name)
-        )
-    }
-}
-
 /// An object as it stands in the cluster: its labels (what `matchLabels` is matched against)
 /// and its annotations (whose `event.toolkit.fluxcd.io/*` keys its controller copies into every
 /// event it emits).
