@@ -365,6 +365,20 @@ fn an_object_that_emits_nothing_has_no_representative_events() {
     assert!(!build::emits_events("ExternalArtifact", None));
 }
 
+/// An Alert `a/x` sending to Provider `p`, with this spec.
+fn alert_with(spec: Value) -> app_notifications::dispatch::Alert {
+    let mut spec = spec;
+    spec["providerRef"] = serde_json::json!({"name": "p"});
+    build::alert(&serde_json::json!({"metadata": {"name": "x", "namespace": "a"}, "spec": spec})).0
+}
+
+/// Provider `a/p`, of type slack.
+fn slack() -> app_notifications::dispatch::Provider {
+    build::provider(&serde_json::json!({
+        "metadata": {"name": "p", "namespace": "a"}, "spec": {"type": "slack"}
+    }))
+}
+
 #[test]
 fn helm_release_events_reach_the_model_with_their_controller_keys_minus_the_token() {
     let object = Object {
@@ -372,15 +386,9 @@ fn helm_release_events_reach_the_model_with_their_controller_keys_minus_the_toke
         labels: Strings::new(),
         annotations: Strings::new(),
     };
-    let alert = build::alert(&serde_json::json!({
-        "metadata": {"name": "x", "namespace": "a"},
-        "spec": {"providerRef": {"name": "p"}, "eventSources": [{"kind": "HelmRelease", "name": "*"}]}
-    }))
-    .0;
-    let provider = build::provider(&serde_json::json!({
-        "metadata": {"name": "p", "namespace": "a"}, "spec": {"type": "slack"}
-    }));
-    let cluster = Cluster::new(vec![alert], [provider], []);
+    let alert =
+        alert_with(serde_json::json!({"eventSources": [{"kind": "HelmRelease", "name": "*"}]}));
+    let cluster = Cluster::new(vec![alert], [slack()], []);
     for e in representative_events(&object, true) {
         let dispatch = cluster.dispatch(&e.event, &Options::default(), Scope::Candidates);
         let (_, sent) = dispatch.sent().next().expect("the Alert takes it");
@@ -420,18 +428,6 @@ fn the_candidate_index_gives_the_same_notifications_as_trying_every_alert() {
             .collect();
         assert_eq!(every, candidates, "{}", row["upstream"]);
     }
-}
-
-fn alert_with(spec: Value) -> app_notifications::dispatch::Alert {
-    let mut spec = spec;
-    spec["providerRef"] = serde_json::json!({"name": "p"});
-    build::alert(&serde_json::json!({"metadata": {"name": "x", "namespace": "a"}, "spec": spec})).0
-}
-
-fn slack() -> app_notifications::dispatch::Provider {
-    build::provider(&serde_json::json!({
-        "metadata": {"name": "p", "namespace": "a"}, "spec": {"type": "slack"}
-    }))
 }
 
 #[test]
