@@ -55,11 +55,24 @@ impl Wildcard {
         f.kind == self.kind.as_str()
             && emits_flux_events(&f.kind, f.group())
             && f.namespace() == self.namespace.as_deref()
-            && self
-                .labels
-                .iter()
-                .all(|(k, v)| f.label(k) == Some(v.as_str()))
+            && carries(item, &self.labels)
     }
+}
+
+fn carries(item: &Item<'_>, labels: &BTreeMap<String, String>) -> bool {
+    labels
+        .iter()
+        .all(|(k, v)| item.fields.label(k) == Some(v.as_str()))
+}
+
+fn match_labels(entry: &Value) -> Option<BTreeMap<String, String>> {
+    let labels = entry["matchLabels"].as_object()?;
+    Some(
+        labels
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+            .collect(),
+    )
 }
 
 impl std::fmt::Display for Wildcard {
@@ -86,7 +99,12 @@ impl std::fmt::Display for Wildcard {
 /// without namespace is in the Alert's namespace, as notification-controller reads it.
 #[derive(Debug, Clone, Default)]
 pub struct EventSources {
+    /// Objects named by an entry without `matchLabels`.
     pub named: BTreeSet<ObjectId>,
+    /// Objects named only by entries with `matchLabels`, with each entry's labels:
+    /// notification-controller then needs the name and the live object's labels (docs/flux.md,
+    /// step 3), so the object is reached while it carries one entry's labels.
+    pub named_with_labels: BTreeMap<ObjectId, Vec<BTreeMap<String, String>>>,
     pub wildcards: Vec<Wildcard>,
 }
 
@@ -108,43 +126,64 @@ impl EventSources {
             let name = text(&entry["name"]).unwrap_or_default();
             let ns = text(&entry["namespace"]).or_else(|| namespace.clone());
             if name == "*" {
-                let labels = entry["matchLabels"]
-                    .as_object()
-                    .into_iter()
-                    .flatten()
-                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
-                    .collect();
                 out.wildcards.push(Wildcard {
                     kind,
                     namespace: ns,
-                    labels,
+                    labels: match_labels(entry).unwrap_or_default(),
                 });
-            } else {
-                out.named.insert(ObjectId {
-                    kind,
-                    namespace: ns,
-                    name,
-                });
+                continue;
+            }
+            let id = ObjectId {
+                kind,
+                namespace: ns,
+                name,
+            };
+            match match_labels(entry) {
+                Some(labels) => out.named_with_labels.entry(id).or_default().push(labels),
+                None => {
+                    out.named.insert(id);
+                }
             }
         }
+        // One entry without labels takes the object whatever its labels.
+        out.named_with_labels
+            .retain(|id, _| !out.named.contains(id));
         out
     }
 
-    /// What the entries reach among `items`: the named objects (in the build or not) and the
-    /// items a wildcard entry matches.
+    /// Every object an entry names, with `matchLabels` or without.
+    pub fn names(&self) -> impl Iterator<Item = &ObjectId> {
+        self.named.iter().chain(self.named_with_labels.keys())
+    }
+
+    /// What the entries reach among `items`: the named objects (in the build or not; one named
+    /// with `matchLabels` only while the build's object carries them, since an object the
+    /// build does not hold may carry them in the cluster) and the items a wildcard entry
+    /// matches.
     pub fn reach<'i, 'l: 'i>(
         &self,
         items: impl IntoIterator<Item = &'i Item<'l>>,
     ) -> BTreeSet<ObjectId> {
         let mut out = self.named.clone();
-        if !self.wildcards.is_empty() {
-            out.extend(
-                items
-                    .into_iter()
-                    .filter(|item| self.wildcards.iter().any(|w| w.matches(item)))
-                    .map(ObjectId::of),
-            );
+        if self.wildcards.is_empty() && self.named_with_labels.is_empty() {
+            return out;
         }
+        let mut unseen: BTreeSet<&ObjectId> = self.named_with_labels.keys().collect();
+        for item in items {
+            if !self.named_with_labels.is_empty() {
+                let id = ObjectId::of(item);
+                if let Some(entries) = self.named_with_labels.get(&id) {
+                    unseen.remove(&id);
+                    if entries.iter().any(|labels| carries(item, labels)) {
+                        out.insert(id);
+                    }
+                }
+            }
+            if self.wildcards.iter().any(|w| w.matches(item)) {
+                out.insert(ObjectId::of(item));
+            }
+        }
+        out.extend(unseen.into_iter().cloned());
         out
     }
 }
@@ -212,6 +251,60 @@ mod tests {
         assert_eq!(sources.named, ids(&["a"]));
         assert_eq!(sources.wildcards[0].namespace.as_deref(), Some("other"));
         assert_eq!(sources.wildcards[0].labels["app"], "x");
+    }
+
+    #[test]
+    fn a_named_entry_with_match_labels_reaches_its_object_only_while_it_carries_them() {
+        use crate::limits::Limits;
+        use crate::resource_list::{ReadSpec, Reader};
+        let stream = "\
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: web, namespace: apps, labels: {team: web}}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: api, namespace: apps, labels: {team: api}}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: db, namespace: apps}
+";
+        let reader = Reader::new(Limits::default(), &ReadSpec::PLAIN);
+        let list = reader.stream(stream, "test.yaml").expect("reads");
+        let reach = |entries: Value| {
+            let alert =
+                json!({"metadata": {"namespace": "apps"}, "spec": {"eventSources": entries}});
+            EventSources::of_alert(&alert).reach(&list.items)
+        };
+        let entry = |name: &str, labels: Value| json!({"kind": "Kustomization", "name": name, "matchLabels": labels});
+        // The build's object must carry the labels; one the build does not hold may carry
+        // them in the cluster.
+        assert_eq!(
+            reach(json!([
+                entry("web", json!({"team": "web"})),
+                entry("api", json!({"team": "web"})),
+                entry("gone", json!({"team": "web"})),
+            ])),
+            ids(&["gone", "web"])
+        );
+        // `{}` asks only that the object exists; of two entries for one object either may
+        // match, and one without labels takes it whatever its labels.
+        assert_eq!(
+            reach(json!([
+                entry("db", json!({})),
+                entry("api", json!({"team": "web"})),
+                entry("api", json!({"team": "api"})),
+                entry("web", json!({"team": "db"})),
+                {"kind": "Kustomization", "name": "web"},
+            ])),
+            ids(&["api", "db", "web"])
+        );
+        // Labels on a named entry never widen it to other objects that carry them.
+        assert_eq!(
+            reach(json!([entry("db", json!({"team": "web"}))])),
+            ids(&[])
+        );
     }
 
     #[test]

@@ -431,10 +431,11 @@ fn the_candidate_index_gives_the_same_notifications_as_trying_every_alert() {
 }
 
 #[test]
-fn an_event_whose_api_version_does_not_parse_finds_no_live_labels() {
-    // NC `Get`s the object by the group and version the event's apiVersion parses to: an empty
-    // or a three-part apiVersion parses to none, so a matchLabels entry never matches, not
-    // even for an object of the core group, whose apiVersion (`v1`) has no group either.
+fn an_event_whose_api_version_has_no_version_finds_no_live_labels() {
+    // NC `Get`s the object by the group and version the event's apiVersion parses to, and the
+    // client refuses an object without a version: an empty apiVersion, `/`, `group/` or a
+    // three-part one gives none, so a matchLabels entry never matches, not even for an object
+    // of the core group, whose apiVersion (`v1`) has no group either.
     let labelled = |api_version: &str, kind: &str| Object {
         reference: ObjectRef::new(api_version, kind, Some("a"), "w"),
         labels: [("app".to_string(), "shop".to_string())].into(),
@@ -460,6 +461,9 @@ fn an_event_whose_api_version_does_not_parse_finds_no_live_labels() {
         };
         assert_eq!(sent(api_version), 1, "{api_version}");
         assert_eq!(sent(""), 0, "{kind} with no apiVersion");
+        assert_eq!(sent("/"), 0, "{kind} with apiVersion `/`");
+        let group = api_version.rsplit_once('/').map_or("", |(group, _)| group);
+        assert_eq!(sent(&format!("{group}/")), 0, "{kind} with no version");
         assert_eq!(
             sent(&format!("{api_version}/extra")),
             0,

@@ -91,11 +91,7 @@ pub fn audit(
         .into_iter()
         .map(|alert| (view(&alert.value, alert.owner.is_some(), generation), alert))
         .collect();
-    let mut views: Vec<AlertView> = alerts.iter().map(|(v, _)| v.clone()).collect();
-    resolve(list, &mut views, &mut audit.findings);
-    for ((view, _), resolved) in alerts.iter_mut().zip(views) {
-        *view = resolved;
-    }
+    resolve(list, &mut alerts, &mut audit.findings);
     alerts.sort_by(|(a, _), (b, _)| {
         (&a.app, &a.environment, a.id()).cmp(&(&b.app, &b.environment, b.id()))
     });
@@ -159,14 +155,19 @@ fn view(value: &Value, generated: bool, generation: Option<&Generation>) -> Aler
         name,
         provider: text(&spec["providerRef"]["name"]).unwrap_or_default(),
         generated,
-        covers: sources.named,
+        // What the entries reach depends on the build: `resolve` sets it.
+        covers: BTreeSet::new(),
         wildcards: sources.wildcards,
     }
 }
 
-/// Adds what wildcard entries match in this build, and warns about named entries whose
+/// Sets what each Alert's entries reach in this build, and warns about named entries whose
 /// object the build does not hold.
-fn resolve(list: &ResourceList<'_>, alerts: &mut [AlertView], findings: &mut Vec<KrmResult>) {
+fn resolve(
+    list: &ResourceList<'_>,
+    alerts: &mut [(AlertView, rendered::RenderedAlert)],
+    findings: &mut Vec<KrmResult>,
+) {
     let present: BTreeSet<ObjectId> = list.items.iter().map(id_of).collect();
     // source-controller creates `<ns>-<name>` HelmCharts for HelmReleases; never in a build.
     let charts: BTreeSet<String> = list
@@ -179,8 +180,9 @@ fn resolve(list: &ResourceList<'_>, alerts: &mut [AlertView], findings: &mut Vec
                 .map(|ns| format!("{ns}-{}", i.fields.name))
         })
         .collect();
-    for alert in alerts.iter_mut() {
-        for object in &alert.covers {
+    for (alert, rendered) in alerts.iter_mut() {
+        let sources = EventSources::of_alert(&rendered.value);
+        for object in sources.names() {
             let generated_chart = object.kind == "HelmChart" && charts.contains(&object.name);
             if !present.contains(object) && !generated_chart {
                 findings.push(KrmResult::warning(format!(
@@ -190,11 +192,6 @@ fn resolve(list: &ResourceList<'_>, alerts: &mut [AlertView], findings: &mut Vec
                 )));
             }
         }
-        // Wildcards match items by kind, namespace and labels, as Flux does at event time.
-        let sources = EventSources {
-            named: std::mem::take(&mut alert.covers),
-            wildcards: alert.wildcards.clone(),
-        };
         alert.covers = sources.reach(&list.items);
     }
 }

@@ -19,6 +19,7 @@ use crate::dispatch::{
     Verdict, ERROR, INFO,
 };
 use crate::flux;
+use crate::reach::EventSources;
 use crate::resource_list::ResourceList;
 use crate::results::KrmResult;
 
@@ -126,13 +127,20 @@ pub fn prove(
             ));
         }
     }
-    // Every object any Alert covers, and the Alerts that cover it.
+    // Every object any Alert covers or names, and the Alerts that do: an object named by an
+    // entry whose `matchLabels` it does not carry is not covered, but its route shows why.
+    let named: Vec<EventSources> = alerts
+        .iter()
+        .map(|a| EventSources::of_alert(&a.rendered.value))
+        .collect();
     let mut covering: BTreeMap<&ObjectId, Vec<usize>> = BTreeMap::new();
     for (position, proved) in alerts.iter().enumerate() {
         if proved.rendered.alert.suspend {
             continue;
         }
-        for object in &proved.view.covers {
+        let labelled = named[position].named_with_labels.keys();
+        let objects: BTreeSet<&ObjectId> = proved.view.covers.iter().chain(labelled).collect();
+        for object in objects {
             covering.entry(object).or_default().push(position);
         }
     }
@@ -517,9 +525,15 @@ fn report(
     for ((position, severity), misses) in &gathered.never {
         let proved = &alerts[*position];
         for (object, reason) in misses {
+            // Named by entries whose matchLabels the object does not carry: not covered.
+            let verb = if proved.view.covers.contains(object) {
+                "covers"
+            } else {
+                "names"
+            };
             let message = format!(
-                "Alert {} covers {object} but never takes its {severity} events: {reason} (hint: \
-                 fix or remove the entry; {})",
+                "Alert {} {verb} {object} but never takes its {severity} events: {reason} \
+                 (hint: fix or remove the entry; {})",
                 proved.view.id(),
                 authorship(proved)
             );

@@ -154,11 +154,16 @@ impl Cluster {
     }
 
     /// The labels of the live object an event is about: NC `Get`s it by the event's group,
-    /// kind, namespace and name; an empty or unparseable apiVersion finds nothing.
+    /// version, kind, namespace and name. The client refuses an object without a version, which
+    /// is what an empty apiVersion, `/`, `group/` and one with two `/` give (docs/flux.md), so
+    /// those find nothing.
     fn live_labels(&self, event: &Event) -> Option<&Strings> {
         let object = &event.involved_object;
-        let parts = object.api_version.split('/').count();
-        if object.api_version.is_empty() || parts > 2 {
+        let version = match object.api_version.split_once('/') {
+            Some((_, version)) => version,
+            None => object.api_version.as_str(),
+        };
+        if version.is_empty() || version.contains('/') {
             return None;
         }
         self.labels.get(&(

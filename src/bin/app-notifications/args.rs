@@ -233,8 +233,6 @@ pub enum Command {
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
         #[command(flatten)]
-        app_label: AppLabelArg,
-        #[command(flatten)]
         limits: LimitArgs,
     },
     /// Scaffold one AppNotifications per app of a repository and wire it into the overlays

@@ -142,7 +142,6 @@ fn run() -> Result<i32> {
             no_cross_namespace_refs,
             format,
             paths,
-            app_label: _,
             limits,
         }) => explain::explain(
             &explain::Request {
