@@ -122,8 +122,10 @@ impl EventSources {
             .into_iter()
             .flatten()
         {
-            let kind = text(&entry["kind"]).unwrap_or_default();
-            let name = text(&entry["name"]).unwrap_or_default();
+            // Flux's CRD rejects an entry without both; `check` reports it (dispatch::build).
+            let (Some(kind), Some(name)) = (text(&entry["kind"]), text(&entry["name"])) else {
+                continue;
+            };
             let ns = text(&entry["namespace"]).or_else(|| namespace.clone());
             if name == "*" {
                 out.wildcards.push(Wildcard {

@@ -99,7 +99,7 @@ pub fn explain(
     for alert in &alerts {
         for problem in &alert.problems {
             let mut result = KrmResult::warning(format!(
-                "Alert {}: {problem}; it is read without that field (hint: fix the field as \
+                "Alert {}: {problem}; explain reads the rest of it (hint: fix the field as \
                  Flux's Alert API defines it)",
                 alert.alert.id()
             ));

@@ -279,10 +279,12 @@ fn undelivered(
             .insert(id.clone());
     } else if let Some(skip @ Skip::Sources(_)) = skips.first() {
         let alert = &cluster.alerts()[position];
-        // A miss of the sources names the object and the entries, never the event's message
-        // or metadata (and severities the Alert does not take are not looked at), so any of
-        // the object's events gives the same reason.
-        let received = dispatches.first().map(|(_, d)| d.received.clone());
+        // The reason of a severity miss names the event's severity (an Alert whose
+        // eventSeverity is neither info nor error misses every event): one of this severity.
+        let received = dispatches
+            .iter()
+            .find(|(e, _)| e.event.severity == severity)
+            .map(|(_, d)| d.received.clone());
         if let Some(event) = received {
             gathered
                 .never

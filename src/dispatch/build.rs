@@ -7,32 +7,55 @@ use serde_json::Value;
 use super::model::{Alert, EventSource, Object, ObjectRef, Provider, Strings};
 use crate::flux::{HELM_GROUP, SOURCE_GROUP};
 
-/// A scalar's text (`"1"` for `1`), as Kubernetes reads a string field written unquoted;
-/// `None` for null, absent, and maps or lists.
-fn text(value: &Value) -> Option<String> {
+/// A string field. Flux's CRDs type these `string` (and their maps' values, and their lists'
+/// items), and the API server's schema validation rejects any other value, `1` and `true`
+/// included (docs/flux.md, "Alert fields"): `problems` gets the field, which is read as absent.
+fn text(value: &Value, path: &str, problems: &mut Vec<String>) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
+        Value::Null => None,
+        other => {
+            problems.push(format!("{path}: expected a string, not {}", shape(other)));
+            None
+        }
     }
 }
 
-/// A non-empty scalar.
-fn nonempty(value: &Value) -> Option<String> {
-    text(value).filter(|s| !s.is_empty())
+fn shape(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a map",
+    }
 }
 
-/// A string map field; `problems` gets a message when it is not a map.
+/// A non-empty string field.
+fn nonempty(value: &Value, path: &str, problems: &mut Vec<String>) -> Option<String> {
+    text(value, path, problems).filter(|s| !s.is_empty())
+}
+
+/// A string field of an object whose problems no one reports (a Provider's, a HelmRelease's).
+fn read(value: &Value) -> Option<String> {
+    value.as_str().filter(|s| !s.is_empty()).map(str::to_string)
+}
+
+/// A string map field; `problems` gets a message when it is not a map, or for each value that
+/// is not a string.
 fn strings(value: &Value, path: &str, problems: &mut Vec<String>) -> Strings {
     match value {
         Value::Object(map) => map
             .iter()
-            .filter_map(|(k, v)| text(v).map(|v| (k.clone(), v)))
+            .filter_map(|(k, v)| text(v, &format!("{path}.{k}"), problems).map(|v| (k.clone(), v)))
             .collect(),
         Value::Null => Strings::new(),
-        _ => {
-            problems.push(format!("{path}: expected a map of strings"));
+        other => {
+            problems.push(format!(
+                "{path}: expected a map of strings, not {}",
+                shape(other)
+            ));
             Strings::new()
         }
     }
@@ -40,10 +63,17 @@ fn strings(value: &Value, path: &str, problems: &mut Vec<String>) -> Strings {
 
 fn string_list(value: &Value, path: &str, problems: &mut Vec<String>) -> Vec<String> {
     match value {
-        Value::Array(items) => items.iter().filter_map(text).collect(),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| text(item, &format!("{path}[{i}]"), problems))
+            .collect(),
         Value::Null => Vec::new(),
-        _ => {
-            problems.push(format!("{path}: expected a list of strings"));
+        other => {
+            problems.push(format!(
+                "{path}: expected a list of strings, not {}",
+                shape(other)
+            ));
             Vec::new()
         }
     }
@@ -59,11 +89,16 @@ pub fn alert(value: &Value) -> (Alert, Vec<String>) {
     match &spec["eventSources"] {
         Value::Array(entries) => {
             for (i, entry) in entries.iter().enumerate() {
-                let (Some(kind), Some(name)) = (nonempty(&entry["kind"]), nonempty(&entry["name"]))
-                else {
-                    problems.push(format!(
-                        "spec.eventSources[{i}]: needs a kind and a name (Flux's CRD requires both)"
-                    ));
+                let at = format!("spec.eventSources[{i}]");
+                let known = problems.len();
+                let kind = nonempty(&entry["kind"], &format!("{at}.kind"), &mut problems);
+                let name = nonempty(&entry["name"], &format!("{at}.name"), &mut problems);
+                let (Some(kind), Some(name)) = (kind, name) else {
+                    if problems.len() == known {
+                        problems.push(format!(
+                            "{at}: needs a kind and a name (Flux's CRD requires both)"
+                        ));
+                    }
                     continue;
                 };
                 let match_labels = match &entry["matchLabels"] {
@@ -77,7 +112,11 @@ pub fn alert(value: &Value) -> (Alert, Vec<String>) {
                 event_sources.push(EventSource {
                     kind,
                     name,
-                    namespace: nonempty(&entry["namespace"]),
+                    namespace: nonempty(
+                        &entry["namespace"],
+                        &format!("{at}.namespace"),
+                        &mut problems,
+                    ),
                     match_labels,
                 });
             }
@@ -85,26 +124,33 @@ pub fn alert(value: &Value) -> (Alert, Vec<String>) {
         Value::Null => problems.push("spec.eventSources: missing (Flux's CRD requires it)".into()),
         _ => problems.push("spec.eventSources: expected a list".into()),
     }
-    let event_severity = nonempty(&spec["eventSeverity"]).unwrap_or_else(|| "info".into());
+    let event_severity = nonempty(&spec["eventSeverity"], "spec.eventSeverity", &mut problems)
+        .unwrap_or_else(|| "info".into());
     if event_severity != "info" && event_severity != "error" {
         problems.push(format!(
-            "spec.eventSeverity: `{event_severity}` is neither info nor error"
+            "spec.eventSeverity: `{event_severity}` is neither info nor error, so no event \
+             matches it"
         ));
     }
-    let provider = nonempty(&spec["providerRef"]["name"]).unwrap_or_default();
+    let provider = nonempty(
+        &spec["providerRef"]["name"],
+        "spec.providerRef.name",
+        &mut problems,
+    )
+    .unwrap_or_default();
     if provider.is_empty() {
         problems.push("spec.providerRef.name: missing (Flux's CRD requires it)".into());
     }
     let alert = Alert {
-        namespace: nonempty(&meta["namespace"]),
-        name: nonempty(&meta["name"]).unwrap_or_default(),
+        namespace: read(&meta["namespace"]),
+        name: read(&meta["name"]).unwrap_or_default(),
         provider,
         event_severity,
         event_sources,
         inclusion_list: string_list(&spec["inclusionList"], "spec.inclusionList", &mut problems),
         exclusion_list: string_list(&spec["exclusionList"], "spec.exclusionList", &mut problems),
         event_metadata: strings(&spec["eventMetadata"], "spec.eventMetadata", &mut problems),
-        summary: text(&spec["summary"]).unwrap_or_default(),
+        summary: text(&spec["summary"], "spec.summary", &mut problems).unwrap_or_default(),
         suspend: spec["suspend"] == Value::Bool(true),
     };
     (alert, problems)
@@ -115,9 +161,9 @@ pub fn provider(value: &Value) -> Provider {
     let meta = &value["metadata"];
     let spec = &value["spec"];
     Provider {
-        namespace: nonempty(&meta["namespace"]),
-        name: nonempty(&meta["name"]).unwrap_or_default(),
-        type_: text(&spec["type"]).unwrap_or_default(),
+        namespace: read(&meta["namespace"]),
+        name: read(&meta["name"]).unwrap_or_default(),
+        type_: read(&spec["type"]).unwrap_or_default(),
         suspend: spec["suspend"] == Value::Bool(true),
     }
 }
@@ -134,10 +180,10 @@ pub fn helm_chart(helm_release: &Value) -> Option<Object> {
     if !chart.is_object() {
         return None;
     }
-    let hr_name = nonempty(&meta["name"])?;
-    let hr_namespace = nonempty(&meta["namespace"])?;
+    let hr_name = read(&meta["name"])?;
+    let hr_namespace = read(&meta["namespace"])?;
     let namespace =
-        nonempty(&chart["spec"]["sourceRef"]["namespace"]).unwrap_or_else(|| hr_namespace.clone());
+        read(&chart["spec"]["sourceRef"]["namespace"]).unwrap_or_else(|| hr_namespace.clone());
     let mut ignored = Vec::new();
     let mut labels = strings(&chart["metadata"]["labels"], "", &mut ignored);
     labels.insert(format!("{HELM_GROUP}/name"), hr_name.clone());
