@@ -21,6 +21,9 @@ CORE=(
   src/config/effective.rs
   src/bin/app-notifications/package.rs
   src/bin/app-notifications/main.rs
+  src/bin/app-notifications/check_format.rs
+  src/bin/app-notifications/explain.rs
+  src/check_format.rs
 )
 
 if ! cargo mutants --version 2>/dev/null | grep -q "$VERSION"; then
