@@ -324,7 +324,6 @@ fn kind_of(event: &Event<'_>) -> &'static str {
         Event::Scalar(..) => "scalar",
         Event::SequenceStart(..) => "sequence",
         Event::MappingStart(..) => "mapping",
-        Event::Alias(_) => "alias",
         _ => "node",
     }
 }
@@ -912,6 +911,93 @@ mod tests {
         assert_eq!(
             add("# only a comment\n", "transformers", json!("t.yaml")),
             "# only a comment\ntransformers:\n- t.yaml\n"
+        );
+    }
+
+    #[test]
+    fn a_new_sequence_is_indented_as_the_first_sequence_of_the_document() {
+        let created = |text: &str| add(text, "transformers", json!("n.yaml"));
+        // Indented under its key, after a blank line and a comment between key and dash.
+        let indented = "resources:\n\n  # the apps\n  - a.yaml\n";
+        assert_eq!(
+            created(indented),
+            format!("{indented}transformers:\n  - n.yaml\n")
+        );
+        // At the key's column (kustomize's style), also when the key is itself indented.
+        let flush = "spec:\n  resources:\n  - a.yaml\n";
+        assert_eq!(created(flush), format!("{flush}transformers:\n- n.yaml\n"));
+        // The first sequence decides, and a key with a comment after its colon still opens one.
+        let first = "a: # list\n  - x\nb:\n- y\n";
+        assert_eq!(
+            created(first),
+            format!("{first}transformers:\n  - n.yaml\n")
+        );
+        // A line of a block scalar that starts with a dash is text, not a sequence.
+        let text = "notes: |\n  - not a list\n";
+        assert_eq!(created(text), format!("{text}transformers:\n- n.yaml\n"));
+        // No sequence at all: kustomize's style.
+        assert_eq!(created("kind: K\n"), "kind: K\ntransformers:\n- n.yaml\n");
+        // An empty key takes the sequence below it in the document's style too.
+        let empty = "resources:\n  - a.yaml\ntransformers:\nkind: K\n";
+        assert_eq!(
+            created(empty),
+            "resources:\n  - a.yaml\ntransformers:\n  - n.yaml\nkind: K\n"
+        );
+    }
+
+    #[test]
+    fn a_collection_is_not_replaced_by_a_string() {
+        let err = |text: &str| {
+            set_string(text, 0, &keys("a"), "k", "v", &Limits::default())
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(err("a:\n  k: {x: 1}\n"), "`a.k` is a mapping");
+        assert_eq!(err("a:\n  k:\n  - 1\n"), "`a.k` is a sequence");
+    }
+
+    #[test]
+    fn only_the_last_document_of_a_stream_may_be_empty_and_take_new_text() {
+        let limits = Limits::default();
+        let append_to = |text: &str, document: usize| {
+            append(text, document, &keys("t"), &json!("x"), &limits)
+                .map(|patches| apply(text, &patches))
+        };
+        assert_eq!(append_to("", 1), Err(EditError::NoDocument { index: 1 }));
+        assert_eq!(
+            append_to("# c\n", 1),
+            Err(EditError::NoDocument { index: 1 })
+        );
+        assert_eq!(
+            append_to("---\n---\nkind: K\n", 0),
+            Err(EditError::Shape {
+                path: String::new(),
+                found: "empty document followed by others"
+            })
+        );
+        assert_eq!(
+            append_to("kind: A\n---\n", 1),
+            Ok("kind: A\n---\nt:\n- x\n".into())
+        );
+    }
+
+    #[test]
+    fn a_mapping_appended_at_column_0_continues_under_its_first_key() {
+        assert_eq!(
+            add("items:\n- a: 1\n", "items", json!({"b": 1, "c": 2})),
+            "items:\n- a: 1\n- b: 1\n  c: 2\n"
+        );
+    }
+
+    #[test]
+    fn a_sequence_created_inside_a_flow_mapping_is_a_flow_sequence() {
+        assert_eq!(
+            add("spec: {t: null}\n", "spec.t", json!("x")),
+            "spec: {t: [\"x\"]}\n"
+        );
+        assert_eq!(
+            add("spec: {a: 1}\n", "spec.t", json!("x")),
+            "spec: {a: 1, t: [\"x\"]}\n"
         );
     }
 
