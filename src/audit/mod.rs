@@ -42,8 +42,9 @@ pub struct AlertView {
     /// The objects its eventSources reach in this build: named ones, and those a
     /// `name: '*'` entry matches by label.
     pub covers: BTreeSet<ObjectId>,
-    /// Wildcard entries, which also match objects outside the build at event time.
-    pub wildcards: Vec<Wildcard>,
+    /// Its eventSources entries, read; wildcard entries also match objects outside the build at
+    /// event time.
+    pub sources: EventSources,
 }
 
 impl AlertView {
@@ -91,7 +92,11 @@ pub fn audit(
         .into_iter()
         .map(|alert| (view(&alert.value, alert.owner.is_some(), generation), alert))
         .collect();
-    resolve(list, &mut alerts, &mut audit.findings);
+    resolve(
+        list,
+        alerts.iter_mut().map(|(view, _)| view),
+        &mut audit.findings,
+    );
     alerts.sort_by(|(a, _), (b, _)| {
         (&a.app, &a.environment, a.id()).cmp(&(&b.app, &b.environment, b.id()))
     });
@@ -157,15 +162,15 @@ fn view(value: &Value, generated: bool, generation: Option<&Generation>) -> Aler
         generated,
         // What the entries reach depends on the build: `resolve` sets it.
         covers: BTreeSet::new(),
-        wildcards: sources.wildcards,
+        sources,
     }
 }
 
 /// Sets what each Alert's entries reach in this build, and warns about named entries whose
 /// object the build does not hold.
-fn resolve(
+fn resolve<'v>(
     list: &ResourceList<'_>,
-    alerts: &mut [(AlertView, rendered::RenderedAlert)],
+    alerts: impl Iterator<Item = &'v mut AlertView>,
     findings: &mut Vec<KrmResult>,
 ) {
     let present: BTreeSet<ObjectId> = list.items.iter().map(id_of).collect();
@@ -180,9 +185,8 @@ fn resolve(
                 .map(|ns| format!("{ns}-{}", i.fields.name))
         })
         .collect();
-    for (alert, rendered) in alerts.iter_mut() {
-        let sources = EventSources::of_alert(&rendered.value);
-        for object in sources.names() {
+    for alert in alerts {
+        for object in alert.sources.names() {
             let generated_chart = object.kind == "HelmChart" && charts.contains(&object.name);
             if !present.contains(object) && !generated_chart {
                 findings.push(KrmResult::warning(format!(
@@ -192,7 +196,7 @@ fn resolve(
                 )));
             }
         }
-        alert.covers = sources.reach(&list.items);
+        alert.covers = alert.sources.reach(&list.items);
     }
 }
 

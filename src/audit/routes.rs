@@ -19,7 +19,6 @@ use crate::dispatch::{
     Verdict, ERROR, INFO,
 };
 use crate::flux;
-use crate::reach::EventSources;
 use crate::resource_list::ResourceList;
 use crate::results::KrmResult;
 
@@ -129,16 +128,12 @@ pub fn prove(
     }
     // Every object any Alert covers or names, and the Alerts that do: an object named by an
     // entry whose `matchLabels` it does not carry is not covered, but its route shows why.
-    let named: Vec<EventSources> = alerts
-        .iter()
-        .map(|a| EventSources::of_alert(&a.rendered.value))
-        .collect();
     let mut covering: BTreeMap<&ObjectId, Vec<usize>> = BTreeMap::new();
     for (position, proved) in alerts.iter().enumerate() {
         if proved.rendered.alert.suspend {
             continue;
         }
-        let labelled = named[position].named_with_labels.keys();
+        let labelled = proved.view.sources.named_with_labels.keys();
         let objects: BTreeSet<&ObjectId> = proved.view.covers.iter().chain(labelled).collect();
         for object in objects {
             covering.entry(object).or_default().push(position);

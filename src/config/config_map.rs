@@ -9,6 +9,7 @@ use super::load::load;
 use super::model::DEFAULT_ROUTE;
 use super::suggest::{backticked, closest};
 use super::{API_VERSION, KIND};
+use crate::yaml::tree::value_kind;
 
 /// The `data` key that picks the mode, not part of the config: `mode: check` makes the
 /// function a validator (kpt `validators:`).
@@ -127,7 +128,7 @@ fn read_data(data: Option<&Value>, errors: &mut Vec<ConfigError>) -> Map<String,
         Some(other) => {
             errors.push(ConfigError::new(
                 "data",
-                format!("expected a map, got {}", kind_of(other)),
+                format!("expected a map, got {}", value_kind(other)),
             ));
             return known;
         }
@@ -161,8 +162,11 @@ fn read_data(data: Option<&Value>, errors: &mut Vec<ConfigError>) -> Map<String,
                 known.insert(key.clone(), value.clone());
             }
             other => errors.push(
-                ConfigError::new(path, format!("expected a string, got {}", kind_of(other)))
-                    .with_hint("ConfigMap data values are strings; quote the value"),
+                ConfigError::new(
+                    path,
+                    format!("expected a string, got {}", value_kind(other)),
+                )
+                .with_hint("ConfigMap data values are strings; quote the value"),
             ),
         }
     }
@@ -173,18 +177,7 @@ fn read_data(data: Option<&Value>, errors: &mut Vec<ConfigError>) -> Map<String,
 fn shown(value: &Value) -> String {
     match value {
         Value::String(text) => format!("`{text}`"),
-        other => kind_of(other).to_owned(),
-    }
-}
-
-fn kind_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "a map",
+        other => value_kind(other).to_owned(),
     }
 }
 

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::model::{Alert, EventSource, Object, ObjectRef, Provider, Strings};
 use crate::flux::{HELM_GROUP, SOURCE_GROUP};
+use crate::yaml::tree::value_kind;
 
 /// A string field. Flux's CRDs type these `string` (and their maps' values, and their lists'
 /// items), and the API server's schema validation rejects any other value, `1` and `true`
@@ -15,20 +16,12 @@ fn text(value: &Value, path: &str, problems: &mut Vec<String>) -> Option<String>
         Value::String(s) => Some(s.clone()),
         Value::Null => None,
         other => {
-            problems.push(format!("{path}: expected a string, not {}", shape(other)));
+            problems.push(format!(
+                "{path}: expected a string, not {}",
+                value_kind(other)
+            ));
             None
         }
-    }
-}
-
-fn shape(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "a map",
     }
 }
 
@@ -54,7 +47,7 @@ fn strings(value: &Value, path: &str, problems: &mut Vec<String>) -> Strings {
         other => {
             problems.push(format!(
                 "{path}: expected a map of strings, not {}",
-                shape(other)
+                value_kind(other)
             ));
             Strings::new()
         }
@@ -72,7 +65,7 @@ fn string_list(value: &Value, path: &str, problems: &mut Vec<String>) -> Vec<Str
         other => {
             problems.push(format!(
                 "{path}: expected a list of strings, not {}",
-                shape(other)
+                value_kind(other)
             ));
             Vec::new()
         }

@@ -26,7 +26,7 @@ pub(super) fn to_json(audit: &Audit) -> Value {
                 "provider": alert.provider,
                 "generated": alert.generated,
                 "covers": alert.covers.iter().map(object_json).collect::<Vec<_>>(),
-                "wildcards": alert.wildcards.iter().map(|w| json!({
+                "wildcards": alert.sources.wildcards.iter().map(|w| json!({
                     "kind": w.kind, "namespace": w.namespace, "matchLabels": w.labels,
                 })).collect::<Vec<_>>(),
             }));

@@ -84,7 +84,7 @@ fn counts(alert: &AlertView) -> String {
         .iter()
         .map(|((_, kind), n)| format!("{n} {kind}"))
         .collect();
-    for wildcard in &alert.wildcards {
+    for wildcard in &alert.sources.wildcards {
         parts.push(wildcard.to_string());
     }
     if parts.is_empty() {

@@ -312,6 +312,18 @@ fn scalar_value(s: &Scalar<'_>) -> Value {
     }
 }
 
+/// What a value read from YAML is, for a message ("expected a string, not a number").
+pub fn value_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a map",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -315,7 +315,7 @@ fn alert_rows(
         }));
         *y += ROW;
     }
-    for (i, wildcard) in alert.wildcards.iter().enumerate() {
+    for (i, wildcard) in alert.sources.wildcards.iter().enumerate() {
         let index = i.to_string();
         rows.push(out.add(Box {
             id: id(
